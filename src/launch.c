@@ -150,10 +150,21 @@ static int live_ifindex(void *ctx, const char *ifname)
 	return nsrun_link_ifindex(ctx, ifname);
 }
 
+static bool live_pid_exists(void *ctx, pid_t pid)
+{
+	(void)ctx;
+	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
+}
+
 static bool live_pid(void *ctx, pid_t pid, uint64_t start)
 {
 	(void)ctx;
 	return nsrun_proc_alive(pid, start);
+}
+
+static bool live_netns(void *ctx, int ifindex)
+{
+	return nsrun_link_peer_netns_alive(ctx, ifindex);
 }
 
 /* ---- bridge ------------------------------------------------------------ */
@@ -270,10 +281,10 @@ static int rebuild_from_ports(struct launch *l, struct nsrun_lease_table *t,
 	return 0;
 }
 
-static int allocate(struct launch *l, struct nsrun_err *err)
+static int allocate_once(struct launch *l, bool *retry, struct nsrun_err *err)
 {
 	const struct nsrun_config *cfg = l->cfg;
-	struct nsrun_liveness lv = { live_ifindex, live_pid, &l->host };
+	struct nsrun_liveness lv = { live_ifindex, live_pid_exists, live_pid, live_netns, &l->host };
 	struct nsrun_lease_table t = { 0 };
 	struct nsrun_leasefile lf;
 	struct nsrun_lease tmpl = { 0 }, *got;
@@ -309,6 +320,13 @@ static int allocate(struct launch *l, struct nsrun_err *err)
 	}
 	tmpl.created = (int64_t)time(NULL);
 	r = nsrun_lease_alloc(&t, &pool, cfg->has_ip ? &cfg->ip : NULL, &tmpl, &lv, &got, err);
+	if (r == -EADDRINUSE && cfg->has_ip) {
+		const struct nsrun_lease *h = nsrun_lease_find(&t, &cfg->ip);
+
+		/* Its target is gone and nothing pins it: the namespace is on
+		 * its way out, the kernel just has not removed the veth yet. */
+		*retry = h && !h->netns[0] && !live_pid_exists(NULL, h->pid);
+	}
 	if (r < 0)
 		goto out;
 	l->lease = *got;
@@ -325,7 +343,28 @@ out:
 	return r;
 }
 
-/* Applies fn to our lease under the lock (rename on EEXIST, release). */
+/*
+ * A namespace's veth outlives its last process by the kernel's asynchronous
+ * cleanup (tens of ms).  Automatic allocation just takes the next address;
+ * --ip of a backend being restarted waits for its predecessor, unlocked.
+ */
+static int allocate(struct launch *l, struct nsrun_err *err)
+{
+	const struct timespec pause = { .tv_nsec = 5 * 1000 * 1000 };
+
+	for (int tries = 0;; tries++) {
+		bool retry = false;
+		int r = allocate_once(l, &retry, err);
+
+		if (!retry || tries == 400)
+			return r;
+		if (tries == 0)
+			nsrun_log_verbose("address busy: waiting for the previous namespace to go");
+		nanosleep(&pause, NULL);
+	}
+}
+
+/* Updates or releases our lease under the lock (rename on EEXIST, failure). */
 static int update_lease(struct launch *l, bool release, struct nsrun_err *err)
 {
 	struct nsrun_lease_table t = { 0 };

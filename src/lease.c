@@ -363,15 +363,18 @@ bool nsrun_lease_live(struct nsrun_lease *l, const struct nsrun_liveness *lv)
 {
 	int ifindex = lv->ifindex(lv->ctx, l->ifname);
 
-	if (l->state == NSRUN_LEASE_WIRED)
-		return ifindex > 0 && ifindex == l->ifindex;
-	if (ifindex > 0) {
-		/* Its veth exists: the namespace is wired, whoever set it up. */
-		l->state = NSRUN_LEASE_WIRED;
-		l->ifindex = ifindex;
-		return true;
-	}
-	return lv->pid_alive(lv->ctx, l->pid, l->start);
+	if (ifindex <= 0) /* no veth (yet): live only while being set up */
+		return l->state == NSRUN_LEASE_PENDING && lv->pid_alive(lv->ctx, l->pid, l->start);
+	if (l->state == NSRUN_LEASE_WIRED && ifindex != l->ifindex)
+		return false; /* the name now belongs to another interface */
+	/* The veth exists.  Its namespace lives while the target does; when
+	 * the target is gone (a daemon's children or a --name pin may hold the
+	 * namespace) ask the kernel whether the namespace is dying. */
+	if (!lv->pid_exists(lv->ctx, l->pid) && !lv->netns_alive(lv->ctx, ifindex))
+		return false;
+	l->state = NSRUN_LEASE_WIRED;
+	l->ifindex = ifindex;
+	return true;
 }
 
 void nsrun_lease_ifname(const struct nsrun_addr *a, unsigned int attempt, char buf[IFNAMSIZ])

@@ -463,3 +463,58 @@ int nsrun_link_list_ports(struct nsrun_nl *nl, int master, nsrun_port_cb cb, voi
 	} while (r == -ENOBUFS && ++tries < 5);
 	return r;
 }
+
+static int netnsid_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *tb[IFLA_MAX + 1] = { NULL };
+	int *nsid = data;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK)
+		return 0;
+	if (mnl_attr_parse(nlh, sizeof(struct ifinfomsg), port_attr_cb, tb) < 0)
+		return -EBADMSG;
+	if (tb[IFLA_LINK_NETNSID] && mnl_attr_validate(tb[IFLA_LINK_NETNSID], MNL_TYPE_U32) == 0)
+		*nsid = (int)mnl_attr_get_u32(tb[IFLA_LINK_NETNSID]);
+	return 0;
+}
+
+/* One RTM_GETLINK of ifindex (in the namespace netnsid, -1: ours). */
+static int get_link(struct nsrun_nl *nl, int ifindex, int netnsid, nsrun_nl_data_cb cb,
+		    void *data)
+{
+	char buf[256] __attribute__((aligned(NLMSG_ALIGNTO)));
+	struct nsrun_nl_batch b;
+	struct nsrun_err err;
+	struct nlmsghdr *nlh;
+	void *tail;
+	size_t room;
+
+	nsrun_nl_batch_init(&b, nl, buf, sizeof(buf));
+	tail = nsrun_nl_batch_tail(&b, &room);
+	nlh = put_link_header(tail, room, nsrun_nl_batch_seq(&b), RTM_GETLINK, NLM_F_ACK, ifindex,
+			      NULL);
+	if (!nlh || !mnl_attr_put_u32_check(nlh, room, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) ||
+	    (netnsid >= 0 && !mnl_attr_put_u32_check(nlh, room, IFLA_TARGET_NETNSID,
+						      (uint32_t)netnsid)) ||
+	    nsrun_nl_batch_push(&b, nlh, "query link") < 0)
+		return -EMSGSIZE;
+	return nsrun_nl_batch_run(nl, &b, cb, data, &err);
+}
+
+bool nsrun_link_peer_netns_alive(struct nsrun_nl *nl, int ifindex)
+{
+	int nsid = INT32_MIN, r;
+
+	r = get_link(nl, ifindex, -1, netnsid_cb, &nsid);
+	if (r == -ENODEV)
+		return false;
+	if (r < 0 || nsid == INT32_MIN)
+		return true; /* unknown, or the peer is in our own namespace */
+	if (nsid < 0)
+		return false; /* NETNSA_NSID_NOT_ASSIGNED: the peer is dead */
+	/* The nsid outlives the namespace until the kernel's cleanup runs
+	 * (tens of ms), but the kernel refuses to resolve it to a namespace
+	 * that is dying: ask for that namespace's lo through it. */
+	r = get_link(nl, 1, nsid, NULL, NULL);
+	return !(r == -EINVAL || r == -ENODEV || r == -ENONET);
+}

@@ -25,10 +25,12 @@
  *   lease 10.47.0.2 wired pid 4242 start 81234 ifindex 12 ifname nsr0a2f0002 netns - created 1764130000
  *
  * A lease is "pending" from allocation until some later nsrun sees its host
- * veth and records the veth's ifindex ("wired").  Live: a wired lease whose
- * host veth still has that ifindex; a pending lease whose host veth exists
- * or whose pid still runs with the same start time.  Anything else is stale
- * and is reused by the next allocation.
+ * veth and records the veth's ifindex ("wired").  A lease is live while its
+ * host veth exists (with the recorded ifindex, once wired) and the namespace
+ * behind it is not dying, or, before the veth exists, while the process
+ * setting it up runs.  Anything else is stale and is reused by the next
+ * allocation.  The checks are ordered by cost: one ioctl and one kill(pid,
+ * 0) decide the common case; only an orphaned veth costs a netlink query.
  */
 
 #define NSRUN_LEASE_VERSION 1
@@ -62,8 +64,12 @@ struct nsrun_lease_table {
 struct nsrun_liveness {
 	/* ifindex of the host interface called ifname, 0 when there is none */
 	int (*ifindex)(void *ctx, const char *ifname);
-	/* whether pid still runs and started at start */
+	/* cheap and conservative: some process has this pid (kill(pid, 0)) */
+	bool (*pid_exists)(void *ctx, pid_t pid);
+	/* exact: pid still runs (not a zombie) and started at start */
 	bool (*pid_alive)(void *ctx, pid_t pid, uint64_t start);
+	/* the namespace at the far end of host veth ifindex is not dying */
+	bool (*netns_alive)(void *ctx, int ifindex);
 	void *ctx;
 };
 

@@ -83,6 +83,14 @@ struct nlmsghdr *nsrun_link_build_port_dump(void *buf, size_t room, uint32_t seq
 int nsrun_link_list_ports(struct nsrun_nl *nl, int master, nsrun_port_cb cb, void *data,
 			  struct nsrun_err *err);
 
+/*
+ * Whether the namespace at the far end of veth ifindex is alive.  The kernel
+ * reports a peer's netnsid only while that namespace is alive, so a dying
+ * namespace's veth (gone soon) is told apart from a held one.  Errs on the
+ * side of "alive".
+ */
+bool nsrun_link_peer_netns_alive(struct nsrun_nl *nl, int ifindex);
+
 /* ifindex of the interface called name in nl's namespace, 0 when none. */
 int nsrun_link_ifindex(const struct nsrun_nl *nl, const char *name);
 
