@@ -106,13 +106,12 @@ install: $(BUILD)/nsrun
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nsrun
 
-# Debian's packages this project builds and tests with.
-DEB_BUILD_DEPS := build-essential pkg-config libmnl-dev libcap-dev libcmocka-dev
-DEB_TEST_DEPS := iproute2 python3 procps
+# Debian's packages this project builds and tests with: one list, shared
+# with .ci/run.
+DEB_PACKAGES := $(shell grep -v '^\#' .ci/debian-packages)
 deps:
 	apt-get update
-	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-		$(DEB_BUILD_DEPS) $(DEB_TEST_DEPS)
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEB_PACKAGES)
 
 format:
 	clang-format -i src/*.c include/nsrun/*.h tests/unit/*.c
