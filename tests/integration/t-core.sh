@@ -3,7 +3,7 @@
 # leases, the default bridge, concurrency, and a clean host afterwards.
 . "$(dirname "$0")/lib.sh"
 TCP=$NSRT_ROOT/tests/integration/tcp.py
-plan 40
+plan 38
 
 mkbridge br1 192.168.1.10/24
 
