@@ -113,6 +113,10 @@ deps:
 	apt-get update
 	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(DEB_PACKAGES)
 
+# Benchmarks (never part of check): tests/bench/run, see tests/bench/README.md.
+include tests/bench/Makefile.inc
+bench: all
+
 format:
 	clang-format -i src/*.c include/nsrun/*.h tests/unit/*.c
 
