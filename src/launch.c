@@ -169,16 +169,19 @@ static bool live_netns(void *ctx, int ifindex)
 
 /* ---- bridge ------------------------------------------------------------ */
 
-static int setup_bridge(struct launch *l, struct nsrun_lease_table *t, bool *created,
-			struct nsrun_err *err)
+/*
+ * Under the lease lock, so concurrent first launches create the bridge once.
+ * looked_up is the result of the lookup (0 or -ENODEV).
+ */
+static int setup_bridge(struct launch *l, struct nsrun_lease_table *t, int looked_up,
+			bool *created, struct nsrun_err *err)
 {
 	const struct nsrun_config *cfg = l->cfg;
 	struct nsrun_prefix subnet, gw;
 	char want[NSRUN_PREFIX_STRLEN], have[NSRUN_PREFIX_STRLEN];
-	int r;
+	int r = looked_up;
 
 	*created = false;
-	r = nsrun_link_bridge_get(&l->host, cfg->bridge, &l->br, err);
 	if (r == -ENODEV && (cfg->bridge_is_default || cfg->has_subnet)) {
 		if (cfg->has_subnet)
 			subnet = cfg->subnet;
@@ -289,20 +292,32 @@ static int allocate_once(struct launch *l, bool *retry, struct nsrun_err *err)
 	struct nsrun_leasefile lf;
 	struct nsrun_lease tmpl = { 0 }, *got;
 	struct nsrun_pool pool;
+	int r, looked_up;
 	bool created;
-	int r;
 
 	r = nsrun_leasefile_open(&lf, cfg->state_dir, cfg->bridge, err);
 	if (r < 0)
 		return r;
+	nsrun_log_step("lock");
 	r = nsrun_leasefile_load(&lf, &t, err);
 	if (r < 0)
 		goto out;
-	/* Under the lock: concurrent first launches create the bridge once. */
-	r = setup_bridge(l, &t, &created, err);
+	/* A bridge this file knows: a few ioctls instead of two netlink
+	 * round trips.  Unknown, renamed, recreated: the full lookup. */
+	looked_up = -ESTALE;
+	if (t.mac_pinned)
+		looked_up = nsrun_link_bridge_get_known(&l->host, cfg->bridge, t.bridge_ifindex,
+							&l->br);
+	if (looked_up == -ESTALE)
+		looked_up = nsrun_link_bridge_get(&l->host, cfg->bridge, &l->br, err);
+	if (looked_up < 0 && looked_up != -ENODEV) {
+		r = looked_up;
+		goto out;
+	}
+	nsrun_log_step("bridge");
+	r = setup_bridge(l, &t, looked_up, &created, err);
 	if (r < 0)
 		goto out;
-	nsrun_log_step("bridge");
 	if (!lf.existed && !created) {
 		r = rebuild_from_ports(l, &t, err);
 		if (r < 0)
@@ -312,13 +327,7 @@ static int allocate_once(struct launch *l, bool *retry, struct nsrun_err *err)
 		r = nsrun_err_set(err, EAFNOSUPPORT, "bridge %s: unusable address", cfg->bridge);
 		goto out;
 	}
-	tmpl.pid = getpid();
-	r = nsrun_proc_starttime(0, &tmpl.start);
-	if (r < 0) {
-		r = nsrun_err_sys(err, -r, "/proc/self/stat");
-		goto out;
-	}
-	tmpl.created = (int64_t)time(NULL);
+	tmpl = l->lease;
 	r = nsrun_lease_alloc(&t, &pool, cfg->has_ip ? &cfg->ip : NULL, &tmpl, &lv, &got, err);
 	if (r == -EADDRINUSE && cfg->has_ip) {
 		const struct nsrun_lease *h = nsrun_lease_find(&t, &cfg->ip);
@@ -490,6 +499,13 @@ int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err)
 		return NSRUN_EXIT_FAILURE;
 	nsrun_log_step("preflight");
 
+	l.lease.pid = getpid();
+	r = nsrun_proc_starttime(0, &l.lease.start);
+	if (r < 0) {
+		nsrun_err_sys(err, -r, "/proc/self/stat");
+		return NSRUN_EXIT_FAILURE;
+	}
+	l.lease.created = (int64_t)time(NULL);
 	r = nsrun_nl_open(&l.host, err);
 	if (r < 0)
 		return NSRUN_EXIT_FAILURE;

@@ -432,43 +432,76 @@ static int alloc_exact(struct nsrun_lease_table *t, const struct nsrun_pool *poo
 	return r < 0 ? nsrun_err_sys(err, -r, "address %s", a) : 0;
 }
 
+/*
+ * The cheap check: a lease whose veth exists is live (DESIGN, principle 1).
+ * A namespace that is dying keeps its veth for tens of ms; automatic
+ * allocation just takes the next address instead of asking the kernel.
+ */
+static bool live_fast(struct nsrun_lease *l, const struct nsrun_liveness *lv)
+{
+	int ifindex = lv->ifindex(lv->ctx, l->ifname);
+
+	if (ifindex <= 0)
+		return l->state == NSRUN_LEASE_PENDING && lv->pid_alive(lv->ctx, l->pid, l->start);
+	if (l->state == NSRUN_LEASE_WIRED && ifindex != l->ifindex)
+		return false;
+	l->state = NSRUN_LEASE_WIRED;
+	l->ifindex = ifindex;
+	return true;
+}
+
+/* One pass over the pool: the lowest address without a lease, or whose
+ * lease is not live by the given test.  Counts the live ones. */
+static int alloc_pass(struct nsrun_lease_table *t, const struct nsrun_pool *pool,
+		      bool (*live)(struct nsrun_lease *, const struct nsrun_liveness *),
+		      const struct nsrun_liveness *lv, const struct nsrun_lease *tmpl,
+		      struct nsrun_lease **out, size_t *nlive)
+{
+	uint32_t h, gw = nsrun_addr_v4_host(&pool->gateway);
+	struct nsrun_addr a = nsrun_addr_v4(pool->first);
+	size_t i = lower_bound(t, &a);
+
+	*nlive = 0;
+	if (pool->first > pool->last)
+		return -ENOSPC;
+	for (h = pool->first;; h++) {
+		if (h != gw) {
+			a = nsrun_addr_v4(h);
+			if (i >= t->n || !nsrun_addr_equal(&t->v[i].addr, &a))
+				return take(t, i, false, &a, tmpl, out);
+			if (!live(&t->v[i], lv))
+				return take(t, i, true, &a, tmpl, out);
+			(*nlive)++;
+			i++;
+		} else if (i < t->n && nsrun_addr_equal(&t->v[i].addr, &pool->gateway)) {
+			i++; /* a lease on the gateway (bridge readdressed): skip it */
+		}
+		if (h == pool->last)
+			return -ENOSPC;
+	}
+}
+
 int nsrun_lease_alloc(struct nsrun_lease_table *t, const struct nsrun_pool *pool,
 		      const struct nsrun_addr *want, const struct nsrun_lease *tmpl,
 		      const struct nsrun_liveness *lv, struct nsrun_lease **out,
 		      struct nsrun_err *err)
 {
 	char net[NSRUN_PREFIX_STRLEN];
-	struct nsrun_addr a;
-	size_t i, live = 0;
-	uint32_t h, gw;
+	size_t nlive;
 	int r;
 
 	if (want)
 		return alloc_exact(t, pool, want, tmpl, lv, out, err);
-
-	gw = nsrun_addr_v4_host(&pool->gateway);
-	a = nsrun_addr_v4(pool->first);
-	i = lower_bound(t, &a);
-	for (h = pool->first; pool->first <= pool->last; h++) {
-		if (h != gw) {
-			a = nsrun_addr_v4(h);
-			if (i >= t->n || !nsrun_addr_equal(&t->v[i].addr, &a)) {
-				r = take(t, i, false, &a, tmpl, out);
-				return r < 0 ? nsrun_err_sys(err, -r, "bridge %s", t->bridge) : 0;
-			}
-			if (!nsrun_lease_live(&t->v[i], lv))
-				return take(t, i, true, &a, tmpl, out);
-			live++;
-			i++;
-		} else if (i < t->n && nsrun_addr_equal(&t->v[i].addr, &pool->gateway)) {
-			i++; /* a lease on the gateway (bridge readdressed): skip it */
-		}
-		if (h == pool->last)
-			break;
+	r = alloc_pass(t, pool, live_fast, lv, tmpl, out, &nlive);
+	/* Full: look again, this time telling dying namespaces apart. */
+	if (r == -ENOSPC)
+		r = alloc_pass(t, pool, nsrun_lease_live, lv, tmpl, out, &nlive);
+	if (r == -ENOSPC) {
+		nsrun_prefix_format(&pool->net, net);
+		return nsrun_err_set(err, ENOSPC, "bridge %s: no free address in %s (%zu leased)",
+				     t->bridge, net, nlive);
 	}
-	nsrun_prefix_format(&pool->net, net);
-	return nsrun_err_set(err, ENOSPC, "bridge %s: no free address in %s (%zu leased)", t->bridge,
-			     net, live);
+	return r < 0 ? nsrun_err_sys(err, -r, "bridge %s", t->bridge) : 0;
 }
 
 size_t nsrun_lease_gc(struct nsrun_lease_table *t, const struct nsrun_liveness *lv,

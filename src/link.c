@@ -518,3 +518,42 @@ bool nsrun_link_peer_netns_alive(struct nsrun_nl *nl, int ifindex)
 	r = get_link(nl, 1, nsid, NULL, NULL);
 	return !(r == -EINVAL || r == -ENODEV || r == -ENONET);
 }
+
+int nsrun_link_bridge_get_known(const struct nsrun_nl *nl, const char *name, int known_ifindex,
+				struct nsrun_bridge *br)
+{
+	int fd = nsrun_nl_fd(nl);
+	struct sockaddr_in sin;
+	struct ifreq ifr;
+
+	memset(br, 0, sizeof(*br));
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(br->name, sizeof(br->name), "%s", name);
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (known_ifindex <= 0 || ioctl(fd, SIOCGIFINDEX, &ifr) < 0 ||
+	    ifr.ifr_ifindex != known_ifindex)
+		return -ESTALE;
+	br->ifindex = ifr.ifr_ifindex;
+	/* SIOCGIFADDR answers with the primary address labelled like the
+	 * device, the one nsrun_link_bridge_get() would pick. */
+	if (ioctl(fd, SIOCGIFADDR, &ifr) < 0 || ifr.ifr_addr.sa_family != AF_INET)
+		return -ESTALE;
+	memcpy(&sin, &ifr.ifr_addr, sizeof(sin));
+	br->addr.addr.family = AF_INET;
+	br->addr.addr.u.v4 = sin.sin_addr;
+	if (ioctl(fd, SIOCGIFNETMASK, &ifr) < 0)
+		return -ESTALE;
+	memcpy(&sin, &ifr.ifr_netmask, sizeof(sin));
+	br->addr.len = (unsigned int)__builtin_popcount(sin.sin_addr.s_addr);
+	br->has_addr = true;
+	if (ioctl(fd, SIOCGIFMTU, &ifr) < 0)
+		return -ESTALE;
+	br->mtu = (unsigned int)ifr.ifr_mtu;
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		return -ESTALE;
+	br->up = ifr.ifr_flags & IFF_UP;
+	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
+		return -ESTALE;
+	memcpy(br->mac, ifr.ifr_hwaddr.sa_data, NSRUN_MAC_LEN);
+	return 0;
+}

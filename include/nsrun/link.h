@@ -53,6 +53,14 @@ struct nlmsghdr *nsrun_link_build_get(void *buf, size_t room, uint32_t seq, cons
  */
 int nsrun_link_bridge_get(struct nsrun_nl *nl, const char *name, struct nsrun_bridge *br,
 			  struct nsrun_err *err);
+/*
+ * The same from a handful of ioctls (no netlink round trip) for a bridge
+ * seen before: valid only if name still has ifindex known_ifindex (the kind
+ * was checked when it was first seen) and an IPv4 address.  -ESTALE: use
+ * nsrun_link_bridge_get().
+ */
+int nsrun_link_bridge_get_known(const struct nsrun_nl *nl, const char *name, int known_ifindex,
+				struct nsrun_bridge *br);
 /* Creates a bridge, up, with a fixed MAC, and gives it gw (address/len). */
 int nsrun_link_bridge_create(struct nsrun_nl *nl, const char *name,
 			     const struct nsrun_prefix *gw, struct nsrun_bridge *br,
