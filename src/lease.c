@@ -83,7 +83,7 @@ static int lease_set_netns(struct nsrun_lease *l, const char *s)
 	}
 	if (nsrun_netns_name_invalid(s))
 		return -EINVAL;
-	snprintf(l->netns, sizeof(l->netns), "%s", s);
+	memcpy(l->netns, s, strlen(s) + 1); /* checked: at most NSRUN_NETNS_MAX */
 	return 0;
 }
 
@@ -123,7 +123,7 @@ static int parse_lease_line(char **tok, int n, struct nsrun_lease *l, struct nsr
 				     lineno);
 	if (nsrun_ifname_invalid(tok[10]))
 		return nsrun_err_set(err, EINVAL, "line %u: bad ifname \"%s\"", lineno, tok[10]);
-	snprintf(l->ifname, sizeof(l->ifname), "%s", tok[10]);
+	memcpy(l->ifname, tok[10], strlen(tok[10]) + 1); /* checked: < IFNAMSIZ */
 	if (lease_set_netns(l, tok[12]) < 0)
 		return nsrun_err_set(err, EINVAL, "line %u: bad netns name \"%s\"", lineno, tok[12]);
 	if (parse_u64(tok[14], INT64_MAX, &v) < 0)
@@ -255,7 +255,13 @@ int nsrun_lease_table_parse(struct nsrun_lease_table *t, const char *bridge, con
 		r = nsrun_err_set(err, EINVAL, "line %u: missing \"bridge\" line", lineno + 1);
 		goto fail;
 	}
-	qsort(t->v, t->n, sizeof(*t->v), cmp_lease);
+	/* nsrun writes the file sorted; only a hand-edited one needs sorting. */
+	for (size_t i = 1; i < t->n; i++) {
+		if (nsrun_addr_cmp(&t->v[i - 1].addr, &t->v[i].addr) > 0) {
+			qsort(t->v, t->n, sizeof(*t->v), cmp_lease);
+			break;
+		}
+	}
 	for (size_t i = 1; i < t->n; i++) {
 		if (nsrun_addr_equal(&t->v[i - 1].addr, &t->v[i].addr)) {
 			char a[NSRUN_ADDR_STRLEN];
@@ -271,34 +277,71 @@ fail:
 	return r;
 }
 
+static char *put_str(char *p, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(p, s, n);
+	return p + n;
+}
+
+static char *put_u64(char *p, uint64_t v)
+{
+	char tmp[20];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		*p++ = tmp[--n];
+	return p;
+}
+
+/* Hand-rolled rather than stdio: it runs under the lock, once per launch,
+ * over every lease of the bridge. */
 int nsrun_lease_table_format(const struct nsrun_lease_table *t, char **out, size_t *outlen)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f;
+	/* Longest line: addresses and names are bounded, numbers are 20 digits. */
+	const size_t line_max = 64 + NSRUN_ADDR_STRLEN + 5 * 20 + IFNAMSIZ + NSRUN_NETNS_MAX;
+	char *buf = malloc(line_max * (t->n + 2));
+	char *p = buf;
 
-	f = open_memstream(&buf, &size);
-	if (!f)
-		return -errno;
-	fprintf(f, "nsrun-leases %d\nbridge %s ifindex %d mac-pinned %d\n", NSRUN_LEASE_VERSION,
-		t->bridge, t->bridge_ifindex, t->mac_pinned ? 1 : 0);
+	if (!buf)
+		return -ENOMEM;
+	p = put_str(p, "nsrun-leases ");
+	p = put_u64(p, NSRUN_LEASE_VERSION);
+	p = put_str(p, "\nbridge ");
+	p = put_str(p, t->bridge);
+	p = put_str(p, " ifindex ");
+	p = put_u64(p, (uint64_t)t->bridge_ifindex);
+	p = put_str(p, t->mac_pinned ? " mac-pinned 1\n" : " mac-pinned 0\n");
 	for (size_t i = 0; i < t->n; i++) {
 		const struct nsrun_lease *l = &t->v[i];
 		char a[NSRUN_ADDR_STRLEN];
 
 		nsrun_addr_format(&l->addr, a);
-		fprintf(f,
-			"lease %s %s pid %d start %" PRIu64 " ifindex %d ifname %s netns %s created %" PRId64
-			"\n",
-			a, nsrun_lease_state_name(l->state), (int)l->pid, l->start, l->ifindex, l->ifname,
-			l->netns[0] ? l->netns : "-", l->created);
-	}
-	if (fclose(f) != 0) {
-		free(buf);
-		return -ENOMEM;
+		p = put_str(p, "lease ");
+		p = put_str(p, a);
+		*p++ = ' ';
+		p = put_str(p, nsrun_lease_state_name(l->state));
+		p = put_str(p, " pid ");
+		p = put_u64(p, (uint64_t)l->pid);
+		p = put_str(p, " start ");
+		p = put_u64(p, l->start);
+		p = put_str(p, " ifindex ");
+		p = put_u64(p, (uint64_t)l->ifindex);
+		p = put_str(p, " ifname ");
+		p = put_str(p, l->ifname);
+		p = put_str(p, " netns ");
+		p = put_str(p, l->netns[0] ? l->netns : "-");
+		p = put_str(p, " created ");
+		p = put_u64(p, (uint64_t)l->created);
+		*p++ = '\n';
 	}
 	*out = buf;
-	*outlen = size;
+	*outlen = (size_t)(p - buf);
 	return 0;
 }
 
