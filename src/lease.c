@@ -33,7 +33,11 @@ void nsrun_lease_table_free(struct nsrun_lease_table *t)
 	t->n = t->cap = 0;
 }
 
-/* Splits a line in place on single spaces. Returns the count, -1 on a bad split. */
+/*
+ * Splits a line in place on single spaces.  Returns the number of fields,
+ * of which only the first max are stored in tok (callers check the count
+ * before reading past tok[0]), or -1 on a bad split.
+ */
 static int tokenize(char *line, char **tok, int max)
 {
 	int n = 0;
@@ -41,10 +45,12 @@ static int tokenize(char *line, char **tok, int max)
 
 	if (!*p)
 		return 0;
+	if (*p == ' ')
+		return -1; /* leading space */
 	for (;;) {
-		if (n == max)
-			return -1;
-		tok[n++] = p;
+		if (n < max)
+			tok[n] = p;
+		n++;
 		p = strchr(p, ' ');
 		if (!p)
 			break;
@@ -52,9 +58,6 @@ static int tokenize(char *line, char **tok, int max)
 		if (!*p || *p == ' ')
 			return -1; /* trailing or double space */
 	}
-	for (int i = 0; i < n; i++)
-		if (!*tok[i])
-			return -1;
 	return n;
 }
 
