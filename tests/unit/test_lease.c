@@ -85,9 +85,15 @@ static char *format(const struct nsrun_lease_table *t)
 	char *out;
 	size_t len;
 
+	char *text;
+
 	assert_int_equal(nsrun_lease_table_format(t, &out, &len), 0);
-	assert_int_equal(strlen(out), len);
-	return out;
+	/* len bytes of text (a terminating NUL is not promised), none a NUL. */
+	assert_null(memchr(out, '\0', len));
+	text = strndup(out, len);
+	assert_non_null(text);
+	free(out);
+	return text;
 }
 
 /* ---- the fake kernel ------------------------------------------------------ */
@@ -951,8 +957,21 @@ static void s_held_netns(struct nsrun_lease_table *t, struct fake *f)
 
 static void s_dying_netns(struct nsrun_lease_table *t, struct fake *f)
 {
-	put(t, wired("10.47.0.2", 4242, 81234, 12));
-	fake_veth(f, "10.47.0.2", 12); /* target gone, veth on its way out */
+	put(t, wired("10.0.0.2", 4242, 81234, 12));
+	fake_veth(f, "10.0.0.2", 12); /* target gone, veth on its way out */
+}
+
+static void s_held_netns_30(struct nsrun_lease_table *t, struct fake *f)
+{
+	put(t, wired("10.0.0.2", 4242, 81234, 12));
+	fake_veth(f, "10.0.0.2", 12);
+	fake_netns(f, 12); /* target gone, namespace held */
+}
+
+static void s_dying_at_7(struct nsrun_lease_table *t, struct fake *f)
+{
+	put(t, wired("10.47.0.7", 4242, 81234, 12));
+	fake_veth(f, "10.47.0.7", 12);
 }
 
 static void s_outside(struct nsrun_lease_table *t, struct fake *f)
@@ -1023,8 +1042,12 @@ static const struct alloc_row alloc_rows[] = {
 	  "10.47.0.2", "10.47.0.2" },
 	{ "wired, target gone, netns held: live", "10.47.0.1/16", s_held_netns, NULL, 0,
 	  "10.47.0.3", "10.47.0.2 10.47.0.3" },
-	{ "wired, target gone, netns dying: stale", "10.47.0.1/16", s_dying_netns, NULL, 0,
-	  "10.47.0.2", "10.47.0.2" },
+	/* Only address of the pool, so that the liveness check is the one
+	 * that tells a dying namespace (still with its veth) apart. */
+	{ "wired, target gone, netns dying: stale", "10.0.0.1/30", s_dying_netns, NULL, 0,
+	  "10.0.0.2", "10.0.0.2" },
+	{ "wired, target gone, netns held: full", "10.0.0.1/30", s_held_netns_30, NULL, -ENOSPC,
+	  "bridge br1: no free address in 10.0.0.0/30 (1 leased)", "10.0.0.2" },
 	{ "leases outside the pool ignored", "10.47.0.1/16", s_outside, NULL, 0, "10.47.0.2",
 	  "10.46.255.255 10.47.0.0 10.47.0.2 10.48.0.0" },
 	{ "/30 has one address", "10.0.0.1/30", s_none, NULL, 0, "10.0.0.2", "10.0.0.2" },
@@ -1067,6 +1090,8 @@ static const struct alloc_row alloc_rows[] = {
 	  -EADDRINUSE, "address 10.47.0.7: leased to a live namespace (pid 4242)", "10.47.0.7" },
 	{ "--ip stale lease reused", "10.47.0.1/16", s_stale_at_7, "10.47.0.7", 0, "10.47.0.7",
 	  "10.47.0.7" },
+	{ "--ip of a dying namespace reused", "10.47.0.1/16", s_dying_at_7, "10.47.0.7", 0,
+	  "10.47.0.7", "10.47.0.7" },
 };
 
 static void alloc(void **state)
