@@ -202,11 +202,22 @@ int nsrun_cli_parse(int argc, char **argv, const char *env_state_dir, struct nsr
 	opterr = 0;
 	/* '+': stop at the first non-option, so the command's own options are
 	 * never read as ours; ':': report a missing argument distinctly. */
-	while ((c = getopt_long(argc, argv, "+:b:vqhV", long_options, NULL)) != -1) {
+	for (;;) {
+		/* The element this call reads (a long option is read whole). */
+		const char *elem = argv[optind ? optind : 1];
+
+		c = getopt_long(argc, argv, "+:b:vqhV", long_options, NULL);
+		if (c == -1)
+			break;
 		if (c == '?') {
-			if (optopt)
+			/* optopt is also set for "--verbose=1": a known option
+			 * given a value, which is no unknown "-v". */
+			if (optopt && strncmp(elem, "--", 2))
 				return nsrun_err_set(err, EINVAL, "-%c: unknown option (see --help)",
 						     optopt);
+			if (optopt)
+				return nsrun_err_set(err, EINVAL, "%s: option takes no argument",
+						     elem);
 			return nsrun_err_set(err, EINVAL, "%s: unknown option (see --help)",
 					     argv[optind - 1]);
 		}

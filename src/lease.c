@@ -33,7 +33,11 @@ void nsrun_lease_table_free(struct nsrun_lease_table *t)
 	t->n = t->cap = 0;
 }
 
-/* Splits a line in place on single spaces. Returns the count, -1 on a bad split. */
+/*
+ * Splits a line in place on single spaces.  Returns the number of fields,
+ * of which only the first max are stored in tok (callers check the count
+ * before reading past tok[0]), or -1 on a bad split.
+ */
 static int tokenize(char *line, char **tok, int max)
 {
 	int n = 0;
@@ -41,10 +45,12 @@ static int tokenize(char *line, char **tok, int max)
 
 	if (!*p)
 		return 0;
+	if (*p == ' ')
+		return -1; /* leading space */
 	for (;;) {
-		if (n == max)
-			return -1;
-		tok[n++] = p;
+		if (n < max)
+			tok[n] = p;
+		n++;
 		p = strchr(p, ' ');
 		if (!p)
 			break;
@@ -52,9 +58,6 @@ static int tokenize(char *line, char **tok, int max)
 		if (!*p || *p == ' ')
 			return -1; /* trailing or double space */
 	}
-	for (int i = 0; i < n; i++)
-		if (!*tok[i])
-			return -1;
 	return n;
 }
 
@@ -188,6 +191,39 @@ static int grow(struct nsrun_lease_table *t)
 	return 0;
 }
 
+/*
+ * The lines of the first two leases of address a in buf, a file that parsed
+ * (so every line from the third on reads "lease ADDR ...").  Sorting lost
+ * the line numbers; a duplicate is rare enough to read the file again.
+ */
+static void find_twice(const char *buf, size_t len, const struct nsrun_addr *a,
+		       unsigned int line[2])
+{
+	unsigned int lineno = 0, found = 0;
+	size_t pos = 0;
+
+	while (pos < len && found < 2) {
+		const char *nl = memchr(buf + pos, '\n', len - pos), *p, *sp;
+		size_t skip = strlen("lease ");
+		char s[NSRUN_ADDR_STRLEN];
+		struct nsrun_addr x;
+
+		if (!nl)
+			return;
+		if (++lineno >= 3 && (size_t)(nl - (buf + pos)) > skip) {
+			p = buf + pos + skip;
+			sp = memchr(p, ' ', (size_t)(nl - p));
+			if (sp && (size_t)(sp - p) < sizeof(s)) {
+				memcpy(s, p, (size_t)(sp - p));
+				s[sp - p] = '\0';
+				if (nsrun_addr_parse(s, &x) == 0 && nsrun_addr_equal(&x, a))
+					line[found++] = lineno;
+			}
+		}
+		pos = (size_t)(nl - buf) + 1;
+	}
+}
+
 int nsrun_lease_table_parse(struct nsrun_lease_table *t, const char *bridge, const char *buf,
 			    size_t len, struct nsrun_err *err)
 {
@@ -265,9 +301,13 @@ int nsrun_lease_table_parse(struct nsrun_lease_table *t, const char *bridge, con
 	for (size_t i = 1; i < t->n; i++) {
 		if (nsrun_addr_equal(&t->v[i - 1].addr, &t->v[i].addr)) {
 			char a[NSRUN_ADDR_STRLEN];
+			unsigned int at[2] = { 0, 0 };
 
 			nsrun_addr_format(&t->v[i].addr, a);
-			r = nsrun_err_set(err, EINVAL, "address %s is leased twice", a);
+			find_twice(buf, len, &t->v[i].addr, at);
+			r = nsrun_err_set(err, EINVAL,
+					  "line %u: address %s is leased twice (first on line %u)",
+					  at[1], a, at[0]);
 			goto fail;
 		}
 	}
