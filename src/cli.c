@@ -135,7 +135,8 @@ static int parse_option(int c, const char *arg, struct nsrun_config *cfg, struct
 		if (why)
 			return bad(err, "--bridge", arg, why);
 		cfg->bridge = arg;
-		cfg->bridge_is_default = false;
+		/* Named explicitly, the default bridge is still the one nsrun may create. */
+		cfg->bridge_is_default = !strcmp(arg, NSRUN_DEFAULT_BRIDGE);
 		return 0;
 	case OPT_SUBNET:
 		return parse_subnet(arg, cfg, err);

@@ -30,11 +30,21 @@ bool nsrun_log_verbose_on(void)
 
 static void vlog(const char *fmt, va_list ap)
 {
-	char line[1024];
+	char line[1024], out[4 * sizeof(line)];
+	size_t o = 0;
 
-	/* One write per line so parallel instances do not interleave. */
 	vsnprintf(line, sizeof(line), fmt, ap);
-	fprintf(stderr, "nsrun: %s\n", line);
+	/* Messages quote what the user gave: a control byte in a name must
+	 * not reach the terminal as such, and the message stays one line. */
+	for (const unsigned char *p = (const unsigned char *)line; *p; p++) {
+		if (*p < ' ' || *p == 0x7f)
+			o += (size_t)snprintf(out + o, sizeof(out) - o, "\\x%02x", *p);
+		else
+			out[o++] = (char)*p;
+	}
+	out[o] = '\0';
+	/* One write per line so parallel instances do not interleave. */
+	fprintf(stderr, "nsrun: %s\n", out);
 }
 
 void nsrun_log_error(const char *fmt, ...)

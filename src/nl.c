@@ -54,6 +54,9 @@ int nsrun_nl_fd(const struct nsrun_nl *nl)
 void nsrun_nl_batch_init(struct nsrun_nl_batch *b, struct nsrun_nl *nl, void *buf, size_t size)
 {
 	memset(b, 0, sizeof(*b));
+	/* libmnl leaves attribute padding as it finds it: no stack bytes go
+	 * to the kernel. */
+	memset(buf, 0, size);
 	b->buf = buf;
 	b->size = size;
 	b->seq0 = nl->seq + 1;
