@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include "nsrun/io.h"
+
 void nsrun_info_json(struct nsrun_json *j, const struct nsrun_info *info)
 {
 	char addr[NSRUN_ADDR_STRLEN], gw[NSRUN_ADDR_STRLEN], mac[NSRUN_MAC_STRLEN];
@@ -45,21 +47,6 @@ int nsrun_info_check(int fd, struct nsrun_err *err)
 	return 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int nsrun_info_write(int fd, const struct nsrun_info *info, struct nsrun_err *err)
 {
 	struct sigaction ign = { .sa_handler = SIG_IGN }, old;
@@ -77,7 +64,7 @@ int nsrun_info_write(int fd, const struct nsrun_info *info, struct nsrun_err *er
 	/* A reader that went away is EPIPE, not a SIGPIPE that kills nsrun
 	 * half-way; the disposition is restored, since the target inherits it. */
 	sigaction(SIGPIPE, &ign, &old);
-	r = write_all(fd, j.buf, j.len);
+	r = nsrun_io_write_all(fd, j.buf, j.len);
 	sigaction(SIGPIPE, &old, NULL);
 	nsrun_json_free(&j);
 	if (close(fd) < 0 && r == 0 && errno != EINTR)

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "nsrun/io.h"
+
 static int open_dir(const char *dir, struct nsrun_err *err)
 {
 	struct stat st;
@@ -172,22 +174,6 @@ int nsrun_leasefile_load(struct nsrun_leasefile *lf, struct nsrun_lease_table *t
 	return r < 0 ? nsrun_err_ctx(err, "lease file %s", lf->path) : 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int nsrun_leasefile_save(struct nsrun_leasefile *lf, const struct nsrun_lease_table *t,
 			 struct nsrun_err *err)
 {
@@ -209,7 +195,7 @@ int nsrun_leasefile_save(struct nsrun_leasefile *lf, const struct nsrun_lease_ta
 		free(buf);
 		return r;
 	}
-	r = write_all(fd, buf, len);
+	r = nsrun_io_write_all(fd, buf, len);
 	free(buf);
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "nsrun/io.h"
 #include "nsrun/log.h"
 
 int nsrun_resolv_format(const struct nsrun_addr *dns, unsigned int n, char *buf, size_t size)
@@ -60,21 +61,6 @@ static int bind_etc_netns(const char *netns, struct nsrun_err *err)
 	return 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static int bind_resolv_conf(const struct nsrun_addr *dns, unsigned int n, const char *scratch,
 			    struct nsrun_err *err)
 {
@@ -93,7 +79,7 @@ static int bind_resolv_conf(const struct nsrun_addr *dns, unsigned int n, const 
 		  "size=16k,nr_inodes=4,mode=0755") < 0)
 		return nsrun_err_sys(err, errno, "--dns: mount a tmpfs on %s", scratch);
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	r = fd < 0 ? -errno : write_all(fd, text, (size_t)len);
+	r = fd < 0 ? -errno : nsrun_io_write_all(fd, text, (size_t)len);
 	if (fd >= 0 && close(fd) < 0 && r == 0)
 		r = -errno;
 	if (r == 0 && mount(path, "/etc/resolv.conf", NULL, MS_BIND, NULL) < 0)
