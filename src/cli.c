@@ -164,7 +164,8 @@ static int parse_state_dir(const char *what, const char *arg, struct nsrun_confi
 static int set_action(struct nsrun_config *cfg, enum nsrun_action a, struct nsrun_err *err)
 {
 	static const char *const names[] = {
-		[NSRUN_ACTION_JOIN] = "--join", [NSRUN_ACTION_LIST] = "--list",
+		[NSRUN_ACTION_JOIN] = "--join",
+		[NSRUN_ACTION_LIST] = "--list",
 		[NSRUN_ACTION_RM] = "--rm",
 	};
 
@@ -259,11 +260,18 @@ static const struct {
 	int opt;
 	unsigned int actions;
 } option_scope[] = {
-	{ 'b', FOR_LAUNCH | FOR_LIST },   { OPT_SUBNET, FOR_LAUNCH }, { OPT_IP, FOR_LAUNCH },
-	{ OPT_IFNAME, FOR_LAUNCH },       { OPT_MTU, FOR_LAUNCH },    { OPT_MAC, FOR_LAUNCH },
-	{ OPT_NAME, FOR_LAUNCH },         { OPT_INFO_FD, FOR_LAUNCH },
-	{ OPT_HOSTNAME, FOR_LAUNCH | FOR_JOIN }, { OPT_DNS, FOR_LAUNCH | FOR_JOIN },
-	{ OPT_JSON, FOR_LIST },           { OPT_FORCE, FOR_RM },
+	{ 'b', FOR_LAUNCH | FOR_LIST },
+	{ OPT_SUBNET, FOR_LAUNCH },
+	{ OPT_IP, FOR_LAUNCH },
+	{ OPT_IFNAME, FOR_LAUNCH },
+	{ OPT_MTU, FOR_LAUNCH },
+	{ OPT_MAC, FOR_LAUNCH },
+	{ OPT_NAME, FOR_LAUNCH },
+	{ OPT_INFO_FD, FOR_LAUNCH },
+	{ OPT_HOSTNAME, FOR_LAUNCH | FOR_JOIN },
+	{ OPT_DNS, FOR_LAUNCH | FOR_JOIN },
+	{ OPT_JSON, FOR_LIST },
+	{ OPT_FORCE, FOR_RM },
 };
 
 static unsigned int option_index(int c)
@@ -278,8 +286,10 @@ static unsigned int option_index(int c)
 static int check_scope(const struct nsrun_config *cfg, uint64_t seen, struct nsrun_err *err)
 {
 	static const char *const action_opt[] = {
-		[NSRUN_ACTION_LAUNCH] = "a launch", [NSRUN_ACTION_JOIN] = "--join",
-		[NSRUN_ACTION_LIST] = "--list", [NSRUN_ACTION_RM] = "--rm",
+		[NSRUN_ACTION_LAUNCH] = "a launch",
+		[NSRUN_ACTION_JOIN] = "--join",
+		[NSRUN_ACTION_LIST] = "--list",
+		[NSRUN_ACTION_RM] = "--rm",
 	};
 
 	for (size_t i = 0; i < sizeof(option_scope) / sizeof(option_scope[0]); i++) {

@@ -175,8 +175,8 @@ static void put_escaped(struct nsrun_json *j, const char *str, size_t n)
 		char esc[8];
 		size_t len = utf8_len(s + i, n - i);
 
-		if (len > 1 || (len == 1 && s[i] >= 0x20 && s[i] != 0x7f && s[i] != '"' &&
-				s[i] != '\\')) {
+		if (len > 1 ||
+		    (len == 1 && s[i] >= 0x20 && s[i] != 0x7f && s[i] != '"' && s[i] != '\\')) {
 			i += len;
 			run += len;
 			continue;

@@ -94,8 +94,8 @@ int nsrun_list_table(FILE *f, const struct nsrun_list_row *rows, size_t n, int64
 		if (r->argv && !cmd)
 			return -ENOMEM;
 		row_cells(r, now, addr, pid, age);
-		fprintf(f, "%-*s  %-*s  %-*s  %*s  %-*s  %-*s  %*s  %s\n", w[0], addr, w[1], r->bridge,
-			w[2], nsrun_lease_state_name(r->lease.state), w[3], pid, w[4],
+		fprintf(f, "%-*s  %-*s  %-*s  %*s  %-*s  %-*s  %*s  %s\n", w[0], addr, w[1],
+			r->bridge, w[2], nsrun_lease_state_name(r->lease.state), w[3], pid, w[4],
 			r->named ? r->lease.netns : "-", w[5], r->lease.ifname, w[6], age,
 			cmd ? cmd : "-");
 		free(cmd);
@@ -103,8 +103,7 @@ int nsrun_list_table(FILE *f, const struct nsrun_list_row *rows, size_t n, int64
 	return 0;
 }
 
-void nsrun_list_json(struct nsrun_json *j, const struct nsrun_list_row *rows, size_t n,
-		     int64_t now)
+void nsrun_list_json(struct nsrun_json *j, const struct nsrun_list_row *rows, size_t n, int64_t now)
 {
 	nsrun_json_array_begin(j);
 	for (size_t i = 0; i < n; i++) {
@@ -211,8 +210,8 @@ static bool still_named(struct nsrun_nl *host, const struct nsrun_lease *l)
 }
 
 /* One bridge: drop its stale leases (saving the file if anything changed). */
-static int collect_bridge(struct nsrun_nl *host, const struct nsrun_config *cfg,
-			  const char *bridge, struct rows *rs, struct nsrun_err *err)
+static int collect_bridge(struct nsrun_nl *host, const struct nsrun_config *cfg, const char *bridge,
+			  struct rows *rs, struct nsrun_err *err)
 {
 	struct nsrun_lease_table t = { 0 };
 	struct nsrun_leasefile lf;

@@ -61,7 +61,8 @@ int nsrun_netns_reserve(const char *name, struct nsrun_err *err)
 	/* O_EXCL: of two launches with the same name, one wins. */
 	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0);
 	if (fd < 0 && errno == EEXIST)
-		return nsrun_err_set(err, EEXIST, "namespace %s: name in use (%s exists)", name, path);
+		return nsrun_err_set(err, EEXIST, "namespace %s: name in use (%s exists)", name,
+				     path);
 	if (fd < 0)
 		return nsrun_err_sys(err, errno, "namespace %s: create %s", name, path);
 	close(fd);
@@ -99,13 +100,14 @@ int nsrun_netns_open(const char *name, struct nsrun_err *err)
 	netns_path(name, path);
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT)
-		return nsrun_err_set(err, ENOENT, "namespace %s: does not exist (no %s)", name, path);
+		return nsrun_err_set(err, ENOENT, "namespace %s: does not exist (no %s)", name,
+				     path);
 	if (fd < 0)
 		return nsrun_err_sys(err, errno, "namespace %s: open %s", name, path);
 	if (ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET) {
 		close(fd);
-		return nsrun_err_set(err, ENOTTY, "namespace %s: %s is not a network namespace", name,
-				     path);
+		return nsrun_err_set(err, ENOTTY, "namespace %s: %s is not a network namespace",
+				     name, path);
 	}
 	return fd;
 }
@@ -153,7 +155,8 @@ int nsrun_netns_id(struct nsrun_nl *nl, int fd, int *nsid, struct nsrun_err *err
 	*nsid = -1;
 	nsrun_nl_batch_init(&b, nl, buf, sizeof(buf));
 	tail = nsrun_nl_batch_tail(&b, &room);
-	r = nsrun_nl_batch_push(&b, nsrun_netns_build_getnsid(tail, room, nsrun_nl_batch_seq(&b), fd),
+	r = nsrun_nl_batch_push(&b,
+				nsrun_netns_build_getnsid(tail, room, nsrun_nl_batch_seq(&b), fd),
 				"get namespace id");
 	if (r < 0)
 		return nsrun_err_sys(err, -r, "get namespace id");
@@ -203,8 +206,8 @@ static int find_in_bridge(struct nsrun_nl *host, const char *state_dir, const ch
 	return found;
 }
 
-int nsrun_netns_find_lease(struct nsrun_nl *host, const char *state_dir, const char *name,
-			   int nsfd, struct nsrun_netns_lease *out, struct nsrun_err *err)
+int nsrun_netns_find_lease(struct nsrun_nl *host, const char *state_dir, const char *name, int nsfd,
+			   struct nsrun_netns_lease *out, struct nsrun_err *err)
 {
 	char(*bridges)[IFNAMSIZ];
 	size_t n;
@@ -239,13 +242,15 @@ int nsrun_netns_remove(const struct nsrun_config *cfg, struct nsrun_err *err)
 	if (!cfg->force) {
 		r = nsrun_nl_open(&host, err);
 		if (r == 0) {
-			r = nsrun_netns_find_lease(&host, cfg->state_dir, cfg->netns, fd, &found, err);
+			r = nsrun_netns_find_lease(&host, cfg->state_dir, cfg->netns, fd, &found,
+						   err);
 			nsrun_nl_close(&host);
 		}
 		if (r == 0)
-			r = nsrun_err_set(err, EPERM,
-					  "namespace %s: not made by nsrun; pass --force to remove it anyway",
-					  cfg->netns);
+			r = nsrun_err_set(
+				err, EPERM,
+				"namespace %s: not made by nsrun; pass --force to remove it anyway",
+				cfg->netns);
 	}
 	if (fd >= 0)
 		close(fd);

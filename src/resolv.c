@@ -87,8 +87,9 @@ static int bind_resolv_conf(const struct nsrun_addr *dns, unsigned int n, const 
 	/* The bind mount keeps the file; the tmpfs leaves the scratch dir. */
 	umount2(scratch, MNT_DETACH);
 	if (r == -ENOENT)
-		return nsrun_err_set(err, ENOENT,
-				     "--dns: /etc/resolv.conf: does not exist (a bind mount needs it)");
+		return nsrun_err_set(
+			err, ENOENT,
+			"--dns: /etc/resolv.conf: does not exist (a bind mount needs it)");
 	return r < 0 ? nsrun_err_sys(err, -r, "--dns: /etc/resolv.conf") : 0;
 }
 

@@ -70,7 +70,10 @@ struct esc_case {
 	const char *want;
 };
 
-#define C(in, want) { in, sizeof(in) - 1, want }
+#define C(in, want)                      \
+	{                                \
+		in, sizeof(in) - 1, want \
+	}
 
 static const struct esc_case esc_cases[] = {
 	C("", "\"\""),
@@ -92,17 +95,17 @@ static const struct esc_case esc_cases[] = {
 	/* every byte outside a well-formed sequence: one U+FFFD each */
 	C("\xff", "\"\\ufffd\""),
 	C("a\x80z", "\"a\\ufffdz\""),
-	C("\xc0\x80", "\"\\ufffd\\ufffd\""),          /* overlong NUL */
-	C("\xc1\xbf", "\"\\ufffd\\ufffd\""),          /* overlong */
+	C("\xc0\x80", "\"\\ufffd\\ufffd\""),		/* overlong NUL */
+	C("\xc1\xbf", "\"\\ufffd\\ufffd\""),		/* overlong */
 	C("\xe0\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\""), /* overlong '/' */
 	C("\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\""), /* surrogate D800 */
 	C("\xf0\x80\x80\xaf", "\"\\ufffd\\ufffd\\ufffd\\ufffd\""),
 	C("\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\""), /* > U+10FFFF */
 	C("\xf5\xbf\xbf\xbf", "\"\\ufffd\\ufffd\\ufffd\\ufffd\""),
-	C("\xc3", "\"\\ufffd\""),                     /* truncated at the end */
+	C("\xc3", "\"\\ufffd\""), /* truncated at the end */
 	C("\xe2\x82", "\"\\ufffd\\ufffd\""),
-	C("\xe2\x82x", "\"\\ufffd\\ufffdx\""),        /* truncated in the middle */
-	C("\xc3\"", "\"\\ufffd\\\"\""),               /* a quote is not a continuation */
+	C("\xe2\x82x", "\"\\ufffd\\ufffdx\""), /* truncated in the middle */
+	C("\xc3\"", "\"\\ufffd\\\"\""),	       /* a quote is not a continuation */
 	C("\xf0\x9f\x98", "\"\\ufffd\\ufffd\\ufffd\""),
 };
 
@@ -296,12 +299,9 @@ static void test_growth(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_escaping),
-		cmocka_unit_test(test_every_byte_and_pair),
-		cmocka_unit_test(test_random_bytes),
-		cmocka_unit_test(test_structure),
-		cmocka_unit_test(test_hostile_key),
-		cmocka_unit_test(test_misuse),
+		cmocka_unit_test(test_escaping),     cmocka_unit_test(test_every_byte_and_pair),
+		cmocka_unit_test(test_random_bytes), cmocka_unit_test(test_structure),
+		cmocka_unit_test(test_hostile_key),  cmocka_unit_test(test_misuse),
 		cmocka_unit_test(test_growth),
 	};
 

@@ -36,10 +36,10 @@ static void test_info_json(void **state)
 	nsrun_json_init(&j);
 	nsrun_info_json(&j, &info);
 	assert_int_equal(nsrun_json_finish(&j), 0);
-	assert_string_equal(j.buf,
-		"{\"address\":\"10.47.0.2\",\"prefix\":16,\"gateway\":\"10.47.0.1\","
-		"\"bridge\":\"nsrun0\",\"ifname\":\"eth0\",\"host_ifname\":\"nsr0a2f0002\","
-		"\"mac\":\"02:6e:0a:2f:00:02\",\"pid\":4242,\"name\":\"web1\"}\n");
+	assert_string_equal(
+		j.buf, "{\"address\":\"10.47.0.2\",\"prefix\":16,\"gateway\":\"10.47.0.1\","
+		       "\"bridge\":\"nsrun0\",\"ifname\":\"eth0\",\"host_ifname\":\"nsr0a2f0002\","
+		       "\"mac\":\"02:6e:0a:2f:00:02\",\"pid\":4242,\"name\":\"web1\"}\n");
 	nsrun_json_free(&j);
 
 	info.name = NULL;

@@ -36,31 +36,40 @@ struct bad_case {
 
 static const struct bad_case bad_cases[] = {
 	/* names */
-	{ ARGS("--name", "a b", "true"), "--name a b: only letters, digits, '_', '.' and '-' are allowed" },
+	{ ARGS("--name", "a b", "true"),
+	  "--name a b: only letters, digits, '_', '.' and '-' are allowed" },
 	{ ARGS("--name", "../x", "true"), "--name ../x: starts with '-' or '.'" },
 	{ ARGS("--name", "", "true"), "--name : empty name" },
-	{ ARGS("--name", "a/b", "true"), "--name a/b: only letters, digits, '_', '.' and '-' are allowed" },
-	{ ARGS("--name", "0123456789012345678901234567890123456789012345678901234567890123", "true"),
-	  "--name 0123456789012345678901234567890123456789012345678901234567890123: longer than 63 bytes" },
+	{ ARGS("--name", "a/b", "true"),
+	  "--name a/b: only letters, digits, '_', '.' and '-' are allowed" },
+	{ ARGS("--name", "0123456789012345678901234567890123456789012345678901234567890123",
+	       "true"),
+	  "--name 0123456789012345678901234567890123456789012345678901234567890123: longer than 63 "
+	  "bytes" },
 	{ ARGS("--join", "-x", "true"), "--join -x: starts with '-' or '.'" },
 	{ ARGS("--rm", "x\ny"), "--rm x\ny: only letters, digits, '_', '.' and '-' are allowed" },
 	/* values */
-	{ ARGS("--hostname", "a_b", "true"), "--hostname a_b: only letters, digits, '-' and '.' are allowed" },
+	{ ARGS("--hostname", "a_b", "true"),
+	  "--hostname a_b: only letters, digits, '-' and '.' are allowed" },
 	{ ARGS("--hostname", "-a", "true"), "--hostname -a: a label starts with '-'" },
 	{ ARGS("--hostname", "a-", "true"), "--hostname a-: ends with '-' or '.'" },
-	{ ARGS("--hostname", "a..b", "true"), "--hostname a..b: empty label, or a label ending with '-'" },
+	{ ARGS("--hostname", "a..b", "true"),
+	  "--hostname a..b: empty label, or a label ending with '-'" },
 	{ ARGS("--dns", "1.2.3", "true"), "--dns 1.2.3: not an IPv4 or IPv6 address" },
 	{ ARGS("--dns", "::g", "true"), "--dns ::g: not an IPv4 or IPv6 address" },
 	{ ARGS("--dns", "1.1.1.1", "--dns", "2.2.2.2", "--dns", "::1", "--dns", "3.3.3.3", "true"),
 	  "--dns 3.3.3.3: more than 3 servers (the resolver reads no more)" },
 	{ ARGS("--info-fd", "x", "true"), "--info-fd x: not a file descriptor number" },
 	{ ARGS("--info-fd", "-1", "true"), "--info-fd -1: not a file descriptor number" },
-	{ ARGS("--info-fd", "2", "true"), "--info-fd 2: stdin, stdout and stderr belong to the command" },
-	{ ARGS("--info-fd", "99999999999", "true"), "--info-fd 99999999999: not a file descriptor number" },
+	{ ARGS("--info-fd", "2", "true"),
+	  "--info-fd 2: stdin, stdout and stderr belong to the command" },
+	{ ARGS("--info-fd", "99999999999", "true"),
+	  "--info-fd 99999999999: not a file descriptor number" },
 	/* actions */
 	{ ARGS("--list", "--rm", "x"), "--rm: cannot be combined with --list" },
 	{ ARGS("--join", "x", "--list"), "--list: cannot be combined with --join" },
-	{ ARGS("--name", "a", "--join", "b", "true"), "--join b: a namespace name was already given (a)" },
+	{ ARGS("--name", "a", "--join", "b", "true"),
+	  "--join b: a namespace name was already given (a)" },
 	{ ARGS("--list", "extra"), "--list: unexpected argument 'extra'" },
 	{ ARGS("--rm", "x", "--", "true"), "--rm: unexpected argument 'true'" },
 	{ ARGS("--join", "x"), "command: missing (usage: nsrun [OPTIONS] [--] COMMAND [ARG...])" },
@@ -129,8 +138,9 @@ static void test_actions(void **state)
 	struct nsrun_err err;
 
 	(void)state;
-	assert_int_equal(parse(&cfg, &err, ARGS("--join", "web1", "--hostname", "h", "--dns",
-						"192.0.2.1", "-v", "--", "ip", "addr")),
+	assert_int_equal(parse(&cfg, &err,
+			       ARGS("--join", "web1", "--hostname", "h", "--dns", "192.0.2.1", "-v",
+				    "--", "ip", "addr")),
 			 0);
 	assert_int_equal(cfg.action, NSRUN_ACTION_JOIN);
 	assert_string_equal(cfg.netns, "web1");
@@ -168,13 +178,27 @@ static void test_actions(void **state)
 static void test_hostname_rules(void **state)
 {
 	static const char *const good[] = {
-		"a", "A1", "web-1", "a.b.c", "xn--bcher-kva.example",
+		"a",
+		"A1",
+		"web-1",
+		"a.b.c",
+		"xn--bcher-kva.example",
 		"012345678912345678912345678912345678912345678912345678912345678", /* label of 63 */
 		"0123456789012345678901234567890.01234567890123456789012345678901", /* 64 bytes */
 	};
 	static const char *const bad[] = {
-		"", "-a", "a-", ".a", "a.", "a..b", "a.-b", "a-.b", "a b", "a_b", "\xc3\xa9",
-		"a234567890123456789012345678901234567890123456789012345678901234", /* label 64 */
+		"",
+		"-a",
+		"a-",
+		".a",
+		"a.",
+		"a..b",
+		"a.-b",
+		"a-.b",
+		"a b",
+		"a_b",
+		"\xc3\xa9",
+		"a234567890123456789012345678901234567890123456789012345678901234",  /* label 64 */
 		"a.234567890123456789012345678901234567890123456789012345678901234", /* 65 bytes */
 	};
 

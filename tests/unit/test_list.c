@@ -19,9 +19,18 @@ static void test_age(void **state)
 		int64_t s;
 		const char *want;
 	} cases[] = {
-		{ -5, "0s" },         { 0, "0s" },         { 59, "59s" },         { 60, "1m00s" },
-		{ 61, "1m01s" },      { 3599, "59m59s" },  { 3600, "1h00m" },     { 7322, "2h02m" },
-		{ 86399, "23h59m" },  { 86400, "1d00h" },  { 90000, "1d01h" },    { 8640000, "100d00h" },
+		{ -5, "0s" },
+		{ 0, "0s" },
+		{ 59, "59s" },
+		{ 60, "1m00s" },
+		{ 61, "1m01s" },
+		{ 3599, "59m59s" },
+		{ 3600, "1h00m" },
+		{ 7322, "2h02m" },
+		{ 86399, "23h59m" },
+		{ 86400, "1d00h" },
+		{ 90000, "1d01h" },
+		{ 8640000, "100d00h" },
 		{ INT64_MAX, "106751991167300d15h" },
 	};
 	char buf[NSRUN_LIST_AGE_MAX];
@@ -40,9 +49,13 @@ static void test_command_text(void **state)
 		size_t len;
 		const char *want;
 	} cases[] = {
-		{ "sleep\0" "600\0", 10, "sleep 600" },
-		{ "sleep\0" "600", 9, "sleep 600" },         /* no final NUL */
-		{ "a\0\0b\0", 5, "a  b" },                  /* an empty argument */
+		{ "sleep\0"
+		  "600\0",
+		  10, "sleep 600" },
+		{ "sleep\0"
+		  "600",
+		  9, "sleep 600" },	   /* no final NUL */
+		{ "a\0\0b\0", 5, "a  b" }, /* an empty argument */
 		{ "", 0, "" },
 		{ "x\ny\tz\x1b[1m\x7f\0", 11, "x\\x0ay\\x09z\\x1b[1m\\x7f" },
 		{ "back\\slash\0", 11, "back\\x5cslash" },
@@ -88,7 +101,10 @@ static void test_table(void **state)
 	FILE *f;
 
 	(void)state;
-	rows[0] = row("10.47.0.2", "nsrun0", "", false, 42, "sleep\0" "600\0", 10);
+	rows[0] = row("10.47.0.2", "nsrun0", "", false, 42,
+		      "sleep\0"
+		      "600\0",
+		      10);
 	rows[1] = row("10.47.0.10", "nsrun0", "database-primary", true, 1234567, NULL, 0);
 	rows[2] = row("192.168.1.1", "br1", "gone", false, 7, "sh\0-c\0echo \x1b[2J\0", 16);
 	rows[2].lease.state = NSRUN_LEASE_PENDING;
@@ -96,11 +112,15 @@ static void test_table(void **state)
 	assert_non_null(f);
 	assert_int_equal(nsrun_list_table(f, rows, 3, 1000 + 3725), 0);
 	fclose(f);
-	assert_string_equal(buf,
-		"ADDRESS      BRIDGE  STATE        PID  NAME              VETH           AGE  COMMAND\n"
-		"10.47.0.2    nsrun0  wired         42  -                 nsr0a2f0002  1h02m  sleep 600\n"
+	assert_string_equal(
+		buf,
+		"ADDRESS      BRIDGE  STATE        PID  NAME              VETH           AGE  "
+		"COMMAND\n"
+		"10.47.0.2    nsrun0  wired         42  -                 nsr0a2f0002  1h02m  "
+		"sleep 600\n"
 		"10.47.0.10   nsrun0  wired    1234567  database-primary  nsr0a2f000a  1h02m  -\n"
-		"192.168.1.1  br1     pending        7  -                 nsrc0a80101  1h02m  sh -c echo \\x1b[2J\n");
+		"192.168.1.1  br1     pending        7  -                 nsrc0a80101  1h02m  sh "
+		"-c echo \\x1b[2J\n");
 	free(buf);
 
 	/* No rows: the header alone, at the headers' widths. */
@@ -129,7 +149,8 @@ static void test_json_rows(void **state)
 	nsrun_json_init(&j);
 	nsrun_list_json(&j, rows, 2, 1500);
 	assert_int_equal(nsrun_json_finish(&j), 0);
-	assert_string_equal(j.buf,
+	assert_string_equal(
+		j.buf,
 		"[{\"address\":\"10.47.0.2\",\"bridge\":\"nsrun0\",\"state\":\"wired\",\"pid\":42,"
 		"\"name\":\"web1\",\"host_ifname\":\"nsr0a2f0002\",\"created\":1000,\"age\":500,"
 		"\"command\":[\"py\",\"-c\",\"a\\\"b\\\\c\\u000ad\\u001b\\ufffd\",\"\",\"last\"]},"
