@@ -2,7 +2,9 @@
 #include "nsrun/cli.h"
 
 #include <errno.h>
+#include <arpa/inet.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +18,15 @@ enum {
 	OPT_MTU,
 	OPT_MAC,
 	OPT_STATE_DIR,
+	OPT_NAME,
+	OPT_HOSTNAME,
+	OPT_DNS,
+	OPT_INFO_FD,
+	OPT_JOIN,
+	OPT_LIST,
+	OPT_JSON,
+	OPT_RM,
+	OPT_FORCE,
 };
 
 static const struct option long_options[] = {
@@ -26,6 +37,15 @@ static const struct option long_options[] = {
 	{ "mtu", required_argument, NULL, OPT_MTU },
 	{ "mac", required_argument, NULL, OPT_MAC },
 	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
+	{ "dns", required_argument, NULL, OPT_DNS },
+	{ "info-fd", required_argument, NULL, OPT_INFO_FD },
+	{ "join", required_argument, NULL, OPT_JOIN },
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "rm", required_argument, NULL, OPT_RM },
+	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -36,6 +56,9 @@ static const struct option long_options[] = {
 void nsrun_cli_usage(FILE *f)
 {
 	fputs("Usage: nsrun [OPTIONS] [--] COMMAND [ARG...]\n"
+	      "       nsrun --join NAME [OPTIONS] [--] COMMAND [ARG...]\n"
+	      "       nsrun --list [--bridge NAME] [--json]\n"
+	      "       nsrun --rm NAME [--force]\n"
 	      "Run COMMAND in a new network namespace on a bridge, with its own address.\n"
 	      "\n"
 	      "Network:\n"
@@ -48,6 +71,19 @@ void nsrun_cli_usage(FILE *f)
 	      "      --ifname NAME     interface name inside (default " NSRUN_DEFAULT_IFNAME ")\n"
 	      "      --mtu N           MTU inside (default: the bridge's)\n"
 	      "      --mac ADDR        MAC inside (default: 02:6e: + the IPv4 address)\n"
+	      "\n"
+	      "Names and scripting:\n"
+	      "      --name NAME       pin the namespace at /run/netns/NAME (see ip-netns(8))\n"
+	      "      --hostname NAME   a UTS namespace with this host name\n"
+	      "      --dns ADDR        nameserver in the command's /etc/resolv.conf\n"
+	      "                        (repeatable, up to 3)\n"
+	      "      --info-fd FD      write address, gateway, ... as JSON to FD before exec\n"
+	      "\n"
+	      "Actions:\n"
+	      "      --join NAME       run COMMAND in the existing namespace NAME\n"
+	      "      --list            the live leases (all bridges, or --bridge's)\n"
+	      "      --json            --list as one JSON array\n"
+	      "      --rm NAME         unpin namespace NAME (--force: one nsrun did not make)\n"
 	      "\n"
 	      "State:\n"
 	      "      --state-dir DIR   lease files (default $NSRUN_STATE_DIR or " NSRUN_DEFAULT_STATE_DIR
@@ -124,6 +160,148 @@ static int parse_state_dir(const char *what, const char *arg, struct nsrun_confi
 	return 0;
 }
 
+/* --list, --rm, --join: one action per invocation; --help and --version win. */
+static int set_action(struct nsrun_config *cfg, enum nsrun_action a, struct nsrun_err *err)
+{
+	static const char *const names[] = {
+		[NSRUN_ACTION_JOIN] = "--join",
+		[NSRUN_ACTION_LIST] = "--list",
+		[NSRUN_ACTION_RM] = "--rm",
+	};
+
+	if (cfg->action == NSRUN_ACTION_HELP || cfg->action == NSRUN_ACTION_VERSION)
+		return 0;
+	if (cfg->action != NSRUN_ACTION_LAUNCH && cfg->action != a)
+		return nsrun_err_set(err, EINVAL, "%s: cannot be combined with %s", names[a],
+				     names[cfg->action]);
+	cfg->action = a;
+	return 0;
+}
+
+static int parse_netns_name(const char *opt, const char *arg, struct nsrun_config *cfg,
+			    struct nsrun_err *err)
+{
+	const char *why = nsrun_netns_name_invalid(arg);
+
+	if (why)
+		return bad(err, opt, arg, why);
+	if (cfg->netns && strcmp(cfg->netns, arg))
+		return nsrun_err_set(err, EINVAL, "%s %s: a namespace name was already given (%s)",
+				     opt, arg, cfg->netns);
+	cfg->netns = arg;
+	return 0;
+}
+
+static int parse_dns(const char *arg, struct nsrun_config *cfg, struct nsrun_err *err)
+{
+	struct nsrun_addr a = { .family = AF_INET6 };
+
+	if (nsrun_addr_parse(arg, &a) < 0 && inet_pton(AF_INET6, arg, &a.u.v6) != 1)
+		return bad(err, "--dns", arg, "not an IPv4 or IPv6 address");
+	if (cfg->ndns == NSRUN_DNS_MAX)
+		return bad(err, "--dns", arg, "more than 3 servers (the resolver reads no more)");
+	cfg->dns[cfg->ndns++] = a;
+	return 0;
+}
+
+static int parse_lifecycle_option(int c, const char *arg, struct nsrun_config *cfg,
+				  struct nsrun_err *err)
+{
+	unsigned long v;
+	const char *why;
+	int r;
+
+	switch (c) {
+	case OPT_NAME:
+		return parse_netns_name("--name", arg, cfg, err);
+	case OPT_HOSTNAME:
+		why = nsrun_hostname_invalid(arg);
+		if (why)
+			return bad(err, "--hostname", arg, why);
+		cfg->hostname = arg;
+		return 0;
+	case OPT_DNS:
+		return parse_dns(arg, cfg, err);
+	case OPT_INFO_FD:
+		if (parse_uint(arg, 0, INT_MAX, &v) < 0)
+			return bad(err, "--info-fd", arg, "not a file descriptor number");
+		if (v <= 2)
+			return bad(err, "--info-fd", arg,
+				   "stdin, stdout and stderr belong to the command");
+		cfg->info_fd = (int)v;
+		return 0;
+	case OPT_JOIN:
+	case OPT_RM:
+		r = set_action(cfg, c == OPT_JOIN ? NSRUN_ACTION_JOIN : NSRUN_ACTION_RM, err);
+		if (r < 0)
+			return r;
+		return parse_netns_name(c == OPT_JOIN ? "--join" : "--rm", arg, cfg, err);
+	case OPT_LIST:
+		return set_action(cfg, NSRUN_ACTION_LIST, err);
+	case OPT_JSON:
+		cfg->json = true;
+		return 0;
+	case OPT_FORCE:
+		cfg->force = true;
+		return 0;
+	}
+	return nsrun_err_set(err, EINVAL, "internal: unhandled option %d", c);
+}
+
+/*
+ * Which actions an option applies to; the options not listed (--state-dir,
+ * -v, -q, -h, -V) apply to all.
+ */
+#define FOR_LAUNCH (1u << NSRUN_ACTION_LAUNCH)
+#define FOR_JOIN (1u << NSRUN_ACTION_JOIN)
+#define FOR_LIST (1u << NSRUN_ACTION_LIST)
+#define FOR_RM (1u << NSRUN_ACTION_RM)
+static const struct {
+	int opt;
+	unsigned int actions;
+} option_scope[] = {
+	{ 'b', FOR_LAUNCH | FOR_LIST },
+	{ OPT_SUBNET, FOR_LAUNCH },
+	{ OPT_IP, FOR_LAUNCH },
+	{ OPT_IFNAME, FOR_LAUNCH },
+	{ OPT_MTU, FOR_LAUNCH },
+	{ OPT_MAC, FOR_LAUNCH },
+	{ OPT_NAME, FOR_LAUNCH },
+	{ OPT_INFO_FD, FOR_LAUNCH },
+	{ OPT_HOSTNAME, FOR_LAUNCH | FOR_JOIN },
+	{ OPT_DNS, FOR_LAUNCH | FOR_JOIN },
+	{ OPT_JSON, FOR_LIST },
+	{ OPT_FORCE, FOR_RM },
+};
+
+static unsigned int option_index(int c)
+{
+	unsigned int i;
+
+	for (i = 0; long_options[i].name && long_options[i].val != c; i++)
+		;
+	return i;
+}
+
+static int check_scope(const struct nsrun_config *cfg, uint64_t seen, struct nsrun_err *err)
+{
+	static const char *const action_opt[] = {
+		[NSRUN_ACTION_LAUNCH] = "a launch",
+		[NSRUN_ACTION_JOIN] = "--join",
+		[NSRUN_ACTION_LIST] = "--list",
+		[NSRUN_ACTION_RM] = "--rm",
+	};
+
+	for (size_t i = 0; i < sizeof(option_scope) / sizeof(option_scope[0]); i++) {
+		unsigned int idx = option_index(option_scope[i].opt);
+
+		if ((seen & (1ull << idx)) && !(option_scope[i].actions & (1u << cfg->action)))
+			return nsrun_err_set(err, EINVAL, "--%s: does not apply to %s",
+					     long_options[idx].name, action_opt[cfg->action]);
+	}
+	return 0;
+}
+
 static int parse_option(int c, const char *arg, struct nsrun_config *cfg, struct nsrun_err *err)
 {
 	unsigned long v;
@@ -166,6 +344,16 @@ static int parse_option(int c, const char *arg, struct nsrun_config *cfg, struct
 		return 0;
 	case OPT_STATE_DIR:
 		return parse_state_dir("--state-dir", arg, cfg, err);
+	case OPT_NAME:
+	case OPT_HOSTNAME:
+	case OPT_DNS:
+	case OPT_INFO_FD:
+	case OPT_JOIN:
+	case OPT_LIST:
+	case OPT_JSON:
+	case OPT_RM:
+	case OPT_FORCE:
+		return parse_lifecycle_option(c, arg, cfg, err);
 	case 'v':
 		cfg->verbosity = 1;
 		return 0;
@@ -185,6 +373,7 @@ static int parse_option(int c, const char *arg, struct nsrun_config *cfg, struct
 int nsrun_cli_parse(int argc, char **argv, const char *env_state_dir, struct nsrun_config *cfg,
 		    struct nsrun_err *err)
 {
+	uint64_t seen = 0;
 	int c, r;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -193,6 +382,7 @@ int nsrun_cli_parse(int argc, char **argv, const char *env_state_dir, struct nsr
 	cfg->bridge_is_default = true;
 	cfg->ifname = NSRUN_DEFAULT_IFNAME;
 	cfg->state_dir = NSRUN_DEFAULT_STATE_DIR;
+	cfg->info_fd = -1;
 	if (env_state_dir && *env_state_dir) {
 		r = parse_state_dir("NSRUN_STATE_DIR", env_state_dir, cfg, err);
 		if (r < 0)
@@ -228,9 +418,20 @@ int nsrun_cli_parse(int argc, char **argv, const char *env_state_dir, struct nsr
 		r = parse_option(c, optarg, cfg, err);
 		if (r < 0)
 			return r;
+		seen |= 1ull << option_index(c);
 	}
-	if (cfg->action != NSRUN_ACTION_LAUNCH)
+	if (cfg->action == NSRUN_ACTION_HELP || cfg->action == NSRUN_ACTION_VERSION)
 		return 0;
+	r = check_scope(cfg, seen, err);
+	if (r < 0)
+		return r;
+	if (cfg->action == NSRUN_ACTION_LIST || cfg->action == NSRUN_ACTION_RM) {
+		if (optind < argc)
+			return nsrun_err_set(err, EINVAL, "%s: unexpected argument '%s'",
+					     cfg->action == NSRUN_ACTION_LIST ? "--list" : "--rm",
+					     argv[optind]);
+		return 0;
+	}
 	if (optind >= argc)
 		return nsrun_err_set(err, EINVAL, "command: missing (usage: nsrun [OPTIONS] [--] COMMAND [ARG...])");
 	if (!argv[optind][0])

@@ -2,6 +2,7 @@
 #include "nsrun/launch.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
@@ -12,14 +13,18 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nsrun/info.h"
 #include "nsrun/ipconf.h"
 #include "nsrun/lease.h"
 #include "nsrun/leasefile.h"
 #include "nsrun/link.h"
+#include "nsrun/live.h"
 #include "nsrun/log.h"
 #include "nsrun/mount.h"
+#include "nsrun/netns.h"
 #include "nsrun/privs.h"
 #include "nsrun/proc.h"
+#include "nsrun/resolv.h"
 
 extern char **environ;
 
@@ -47,6 +52,12 @@ struct launch {
 	bool leased;
 	unsigned int prefix_len;
 	char exec_path[EXEC_PATH_MAX];
+	char ifname[IFNAMSIZ];          /* inside */
+	uint8_t mac[NSRUN_MAC_LEN];     /* inside */
+	bool has_env;                   /* the NSRUN_* variables are known */
+	bool reserved, pinned;          /* /run/netns/NAME created, bind-mounted */
+	bool mnt_private;               /* in our own mount namespace since the pin */
+	int host_mntns;                 /* the host's mount namespace, for the pin */
 };
 
 /* ---- the command ------------------------------------------------------- */
@@ -141,30 +152,6 @@ static int check_arg_size(const struct nsrun_config *cfg, struct nsrun_err *err)
 				     "%s: arguments and environment too long (%zu bytes, limit %ld)",
 				     cfg->command[0], total, max);
 	return 0;
-}
-
-/* ---- liveness, as the lease policy sees the system ------------------- */
-
-static int live_ifindex(void *ctx, const char *ifname)
-{
-	return nsrun_link_ifindex(ctx, ifname);
-}
-
-static bool live_pid_exists(void *ctx, pid_t pid)
-{
-	(void)ctx;
-	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
-}
-
-static bool live_pid(void *ctx, pid_t pid, uint64_t start)
-{
-	(void)ctx;
-	return nsrun_proc_alive(pid, start);
-}
-
-static bool live_netns(void *ctx, int ifindex)
-{
-	return nsrun_link_peer_netns_alive(ctx, ifindex);
 }
 
 /* ---- bridge ------------------------------------------------------------ */
@@ -287,14 +274,15 @@ static int rebuild_from_ports(struct launch *l, struct nsrun_lease_table *t,
 static int allocate_once(struct launch *l, bool *retry, struct nsrun_err *err)
 {
 	const struct nsrun_config *cfg = l->cfg;
-	struct nsrun_liveness lv = { live_ifindex, live_pid_exists, live_pid, live_netns, &l->host };
 	struct nsrun_lease_table t = { 0 };
+	struct nsrun_liveness lv;
 	struct nsrun_leasefile lf;
 	struct nsrun_lease tmpl = { 0 }, *got;
 	struct nsrun_pool pool;
 	int r, looked_up;
 	bool created;
 
+	nsrun_live_init(&lv, &l->host);
 	r = nsrun_leasefile_open(&lf, cfg->state_dir, cfg->bridge, err);
 	if (r < 0)
 		return r;
@@ -334,7 +322,7 @@ static int allocate_once(struct launch *l, bool *retry, struct nsrun_err *err)
 
 		/* Its target is gone and nothing pins it: the namespace is on
 		 * its way out, the kernel just has not removed the veth yet. */
-		*retry = h && !h->netns[0] && !live_pid_exists(NULL, h->pid);
+		*retry = h && !h->netns[0] && !nsrun_live_pid_exists(h->pid);
 	}
 	if (r < 0)
 		goto out;
@@ -425,6 +413,7 @@ static int wire(struct launch *l, struct nsrun_err *err)
 		memcpy(req.peer_mac, cfg->mac, NSRUN_MAC_LEN);
 	else
 		nsrun_mac_inner(&l->lease.addr, req.peer_mac);
+	memcpy(l->mac, req.peer_mac, NSRUN_MAC_LEN);
 	/* The host end takes the bridge's MTU: a smaller port would pull the
 	 * bridge's own MTU down. */
 	req.host_mtu = l->br.mtu;
@@ -469,25 +458,220 @@ static int configure_inside(struct launch *l, struct nsrun_err *err)
 	return r;
 }
 
+/* ---- lifecycle: names, joins, /etc, --info-fd ------------------------- */
+
+/* Before any work: the info fd is open, the name is ours. */
+static int lifecycle_preflight(struct launch *l, struct nsrun_err *err)
+{
+	const struct nsrun_config *cfg = l->cfg;
+	int r;
+
+	if (cfg->info_fd >= 0) {
+		r = nsrun_info_check(cfg->info_fd, err);
+		if (r < 0)
+			return r;
+	}
+	if (cfg->action == NSRUN_ACTION_JOIN || !cfg->netns)
+		return 0;
+	r = nsrun_netns_reserve(cfg->netns, err);
+	if (r < 0)
+		return r;
+	l->reserved = true;
+	return 0;
+}
+
+/*
+ * --name: the bind mount is made in the host's mount namespace, so that
+ * `ip netns` and everyone else see it; only then our own mount namespace.
+ */
+static int pin(struct launch *l, struct nsrun_err *err)
+{
+	int r;
+
+	l->host_mntns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (l->host_mntns < 0)
+		return nsrun_err_sys(err, errno, "/proc/self/ns/mnt");
+	r = nsrun_netns_pin(l->cfg->netns, err);
+	if (r < 0)
+		return r;
+	l->pinned = true;
+	nsrun_fault_point("pinned");
+	if (unshare(CLONE_NEWNS) < 0)
+		return nsrun_err_sys(err, errno, "unshare mount namespace");
+	l->mnt_private = true;
+	nsrun_log_step("pin");
+	return 0;
+}
+
+/*
+ * Undoes what would outlive us: the pin (from the host's mount namespace,
+ * where it was made), then the lease -- kept when the pin could not be
+ * undone (privileges dropped already), since the namespace then lives on.
+ */
+static void rollback(struct launch *l)
+{
+	struct nsrun_err ignored;
+
+	if (l->reserved && (!l->mnt_private || setns(l->host_mntns, CLONE_NEWNS) == 0) &&
+	    nsrun_netns_unpin(l->cfg->netns, &ignored) == 0)
+		l->reserved = l->pinned = false;
+	if (l->pinned)
+		nsrun_log_warn("namespace %s: stays, pinned; nsrun --rm %s removes it",
+			       l->cfg->netns, l->cfg->netns);
+	else
+		release_lease(l);
+	if (l->host_mntns >= 0)
+		close(l->host_mntns);
+	l->host_mntns = -1;
+}
+
+/* The NSRUN_* values of a namespace nsrun made, from its lease and bridge. */
+static void adopt_lease(struct launch *l, const struct nsrun_netns_lease *found)
+{
+	struct nsrun_err e;
+
+	if (nsrun_link_bridge_get(&l->host, found->bridge, &l->br, &e) < 0) {
+		nsrun_log_warn("%s; NSRUN_* not set", e.msg);
+		return;
+	}
+	if (!l->br.has_addr) {
+		nsrun_log_warn("bridge %s: no IPv4 address; NSRUN_* not set", found->bridge);
+		return;
+	}
+	l->lease = found->lease;
+	l->prefix_len = l->br.addr.len;
+	l->has_env = true;
+}
+
+/* --join NAME: into a namespace that exists, as `ip netns exec` does. */
+static int join(struct launch *l, struct nsrun_err *err)
+{
+	const struct nsrun_config *cfg = l->cfg;
+	struct nsrun_netns_lease found;
+	int fd, r;
+
+	l->has_env = false;
+	fd = nsrun_netns_open(cfg->netns, err);
+	if (fd < 0)
+		return fd;
+	r = nsrun_netns_find_lease(&l->host, cfg->state_dir, cfg->netns, fd, &found, err);
+	if (r > 0)
+		adopt_lease(l, &found);
+	if (r >= 0 && setns(fd, CLONE_NEWNET) < 0)
+		r = nsrun_err_sys(err, errno, "namespace %s: join", cfg->netns);
+	close(fd);
+	if (r < 0)
+		return r;
+	/* The inner end of the veth, named as it is in there now. */
+	if (l->has_env && !if_indextoname((unsigned int)found.peer_ifindex, l->ifname)) {
+		nsrun_log_warn("namespace %s: no interface %d; NSRUN_* not set", cfg->netns,
+			       found.peer_ifindex);
+		l->has_env = false;
+	}
+	if (unshare(CLONE_NEWNS | (cfg->hostname ? CLONE_NEWUTS : 0)) < 0)
+		return nsrun_err_sys(err, errno, "unshare namespaces");
+	nsrun_log_step("join");
+	return 0;
+}
+
+static int write_info(const struct launch *l, struct nsrun_err *err)
+{
+	struct nsrun_info info = {
+		.addr = l->lease.addr,
+		.prefix_len = l->prefix_len,
+		.gateway = l->br.addr.addr,
+		.bridge = l->br.name,
+		.ifname = l->ifname,
+		.host_ifname = l->lease.ifname,
+		.pid = getpid(),
+		.name = l->cfg->netns,
+	};
+
+	memcpy(info.mac, l->mac, NSRUN_MAC_LEN);
+	return nsrun_info_write(l->cfg->info_fd, &info, err);
+}
+
+/* In the private mount namespace, the network up: what the target sees. */
+static int lifecycle_inside(struct launch *l, struct nsrun_err *err)
+{
+	const struct nsrun_config *cfg = l->cfg;
+	int r;
+
+	if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
+		return nsrun_err_sys(err, errno, "--hostname %s", cfg->hostname);
+	if (cfg->netns || cfg->ndns) {
+		r = nsrun_resolv_setup(cfg->netns, cfg->dns, cfg->ndns, cfg->state_dir, err);
+		if (r < 0)
+			return r;
+		nsrun_log_step("etc");
+	}
+	if (cfg->info_fd >= 0) {
+		r = write_info(l, err);
+		if (r < 0)
+			return r;
+		nsrun_log_step("info");
+	}
+	return 0;
+}
+
 static int export_env(const struct launch *l, struct nsrun_err *err)
 {
+	static const char *const vars[] = { "NSRUN_ADDR", "NSRUN_PREFIX", "NSRUN_GATEWAY",
+					    "NSRUN_BRIDGE", "NSRUN_IFNAME" };
 	char addr[NSRUN_ADDR_STRLEN], gw[NSRUN_ADDR_STRLEN], len[8];
 
+	if (!l->has_env) { /* joined a namespace nsrun did not make: none, not the caller's */
+		for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+			unsetenv(vars[i]);
+		return 0;
+	}
 	nsrun_addr_format(&l->lease.addr, addr);
 	nsrun_addr_format(&l->br.addr.addr, gw);
 	snprintf(len, sizeof(len), "%u", l->prefix_len);
 	if (setenv("NSRUN_ADDR", addr, 1) < 0 || setenv("NSRUN_PREFIX", len, 1) < 0 ||
 	    setenv("NSRUN_GATEWAY", gw, 1) < 0 || setenv("NSRUN_BRIDGE", l->br.name, 1) < 0 ||
-	    setenv("NSRUN_IFNAME", l->cfg->ifname, 1) < 0)
+	    setenv("NSRUN_IFNAME", l->ifname, 1) < 0)
 		return nsrun_err_sys(err, errno, "environment");
 	return 0;
 }
 
-int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err)
+/* A new namespace, wired to the bridge, with its address and route. */
+static int setup_network(struct launch *l, struct nsrun_err *err)
 {
-	struct launch l = { .cfg = cfg };
+	const struct nsrun_config *cfg = l->cfg;
 	int r;
 
+	r = allocate(l, err);
+	if (r < 0)
+		return r;
+	nsrun_log_step("lease");
+
+	/* From here on the namespace, and with it the veth, dies with us.  A
+	 * named one gets its own mount namespace only once it is pinned. */
+	if (unshare(CLONE_NEWNET | (cfg->netns ? 0 : CLONE_NEWNS) |
+		    (cfg->hostname ? CLONE_NEWUTS : 0)) < 0)
+		return nsrun_err_sys(err, errno, "unshare namespaces");
+	nsrun_fault_point("unshared");
+	nsrun_log_step("unshare");
+	r = wire(l, err);
+	if (r < 0)
+		return r;
+	nsrun_fault_point("veth-created");
+	nsrun_log_step("veth");
+	r = configure_inside(l, err);
+	if (r < 0)
+		return r;
+	nsrun_fault_point("inside-configured");
+	nsrun_log_step("inside");
+	return cfg->netns ? pin(l, err) : 0;
+}
+
+int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err)
+{
+	struct launch l = { .cfg = cfg, .host_mntns = -1, .has_env = true };
+	int r;
+
+	snprintf(l.ifname, sizeof(l.ifname), "%s", cfg->ifname);
 	r = resolve_command(&l, err);
 	if (r < 0)
 		return exec_status(-r);
@@ -497,46 +681,35 @@ int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err)
 	r = nsrun_privs_check(err);
 	if (r < 0)
 		return NSRUN_EXIT_FAILURE;
+	r = lifecycle_preflight(&l, err);
+	if (r < 0)
+		goto fail;
 	nsrun_log_step("preflight");
 
 	l.lease.pid = getpid();
 	r = nsrun_proc_starttime(0, &l.lease.start);
 	if (r < 0) {
 		nsrun_err_sys(err, -r, "/proc/self/stat");
-		return NSRUN_EXIT_FAILURE;
+		goto fail;
 	}
 	l.lease.created = (int64_t)time(NULL);
+	if (cfg->netns) /* recorded in the lease and in the veth's alias */
+		snprintf(l.lease.netns, sizeof(l.lease.netns), "%s", cfg->netns);
 	r = nsrun_nl_open(&l.host, err);
 	if (r < 0)
-		return NSRUN_EXIT_FAILURE;
-	r = allocate(&l, err);
+		goto fail;
+	r = cfg->action == NSRUN_ACTION_JOIN ? join(&l, err) : setup_network(&l, err);
 	if (r < 0)
 		goto fail;
-	nsrun_log_step("lease");
-
-	/* From here on the namespace, and with it the veth, dies with us. */
-	if (unshare(CLONE_NEWNET | CLONE_NEWNS) < 0) {
-		r = nsrun_err_sys(err, errno, "unshare network and mount namespaces");
-		goto fail;
-	}
-	nsrun_fault_point("unshared");
-	nsrun_log_step("unshare");
-	r = wire(&l, err);
-	if (r < 0)
-		goto fail;
-	nsrun_fault_point("veth-created");
-	nsrun_log_step("veth");
-	r = configure_inside(&l, err);
-	if (r < 0)
-		goto fail;
-	nsrun_fault_point("inside-configured");
-	nsrun_log_step("inside");
 	nsrun_nl_close(&l.host);
 
 	r = nsrun_mount_fresh_sys(err);
 	if (r < 0)
 		goto fail;
 	nsrun_log_step("mount");
+	r = lifecycle_inside(&l, err);
+	if (r < 0)
+		goto fail;
 	r = export_env(&l, err);
 	if (r < 0)
 		goto fail;
@@ -550,10 +723,10 @@ int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err)
 	execv(l.exec_path, cfg->command);
 	r = nsrun_err_sys(err, errno, "%s", l.exec_path);
 	/* The namespace goes with us; the lease must go too. */
-	release_lease(&l);
+	rollback(&l);
 	return exec_status(err->code);
 fail:
-	release_lease(&l);
+	rollback(&l);
 	nsrun_nl_close(&l.host);
 	return NSRUN_EXIT_FAILURE;
 }

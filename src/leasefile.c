@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "nsrun/leasefile.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -9,6 +10,8 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "nsrun/io.h"
 
 static int open_dir(const char *dir, struct nsrun_err *err)
 {
@@ -171,22 +174,6 @@ int nsrun_leasefile_load(struct nsrun_leasefile *lf, struct nsrun_lease_table *t
 	return r < 0 ? nsrun_err_ctx(err, "lease file %s", lf->path) : 0;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, buf, len);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int nsrun_leasefile_save(struct nsrun_leasefile *lf, const struct nsrun_lease_table *t,
 			 struct nsrun_err *err)
 {
@@ -208,7 +195,7 @@ int nsrun_leasefile_save(struct nsrun_leasefile *lf, const struct nsrun_lease_ta
 		free(buf);
 		return r;
 	}
-	r = write_all(fd, buf, len);
+	r = nsrun_io_write_all(fd, buf, len);
 	free(buf);
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
@@ -221,5 +208,63 @@ int nsrun_leasefile_save(struct nsrun_leasefile *lf, const struct nsrun_lease_ta
 		return nsrun_err_sys(err, -r, "lease file %s: write", lf->path);
 	}
 	lf->existed = true;
+	return 0;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+int nsrun_leasefile_bridges(const char *dir, char (**names)[IFNAMSIZ], size_t *n,
+			    struct nsrun_err *err)
+{
+	char(*v)[IFNAMSIZ] = NULL;
+	size_t cap = 0, len = 0;
+	struct dirent *de;
+	DIR *d;
+
+	*names = NULL;
+	*n = 0;
+	d = opendir(dir);
+	if (!d) {
+		if (errno == ENOENT)
+			return 0;
+		return nsrun_err_sys(err, errno, "state directory %s", dir);
+	}
+	while ((errno = 0, de = readdir(d))) {
+		const char *dot = strrchr(de->d_name, '.');
+		size_t blen = dot ? (size_t)(dot - de->d_name) : 0;
+
+		if (!dot || strcmp(dot, ".leases") || blen == 0 || blen >= IFNAMSIZ)
+			continue;
+		if (len == cap) {
+			char(*nv)[IFNAMSIZ] = reallocarray(v, cap ? cap * 2 : 8, sizeof(*v));
+
+			if (!nv) {
+				free(v);
+				closedir(d);
+				return nsrun_err_sys(err, ENOMEM, "state directory %s", dir);
+			}
+			v = nv;
+			cap = cap ? cap * 2 : 8;
+		}
+		memcpy(v[len], de->d_name, blen);
+		v[len][blen] = '\0';
+		/* Only names nsrun could have written. */
+		if (!nsrun_ifname_invalid(v[len]))
+			len++;
+	}
+	if (errno) {
+		int e = errno;
+
+		free(v);
+		closedir(d);
+		return nsrun_err_sys(err, e, "state directory %s: read", dir);
+	}
+	closedir(d);
+	qsort(v, len, sizeof(*v), cmp_name);
+	*names = v;
+	*n = len;
 	return 0;
 }

@@ -464,17 +464,23 @@ int nsrun_link_list_ports(struct nsrun_nl *nl, int master, nsrun_port_cb cb, voi
 	return r;
 }
 
-static int netnsid_cb(const struct nlmsghdr *nlh, void *data)
+struct peer_query {
+	int nsid, ifindex;
+};
+
+static int peer_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *tb[IFLA_MAX + 1] = { NULL };
-	int *nsid = data;
+	struct peer_query *q = data;
 
 	if (nlh->nlmsg_type != RTM_NEWLINK)
 		return 0;
 	if (mnl_attr_parse(nlh, sizeof(struct ifinfomsg), port_attr_cb, tb) < 0)
 		return -EBADMSG;
 	if (tb[IFLA_LINK_NETNSID] && mnl_attr_validate(tb[IFLA_LINK_NETNSID], MNL_TYPE_U32) == 0)
-		*nsid = (int)mnl_attr_get_u32(tb[IFLA_LINK_NETNSID]);
+		q->nsid = (int)mnl_attr_get_u32(tb[IFLA_LINK_NETNSID]);
+	if (tb[IFLA_LINK] && mnl_attr_validate(tb[IFLA_LINK], MNL_TYPE_U32) == 0)
+		q->ifindex = (int)mnl_attr_get_u32(tb[IFLA_LINK]);
 	return 0;
 }
 
@@ -501,14 +507,26 @@ static int get_link(struct nsrun_nl *nl, int ifindex, int netnsid, nsrun_nl_data
 	return nsrun_nl_batch_run(nl, &b, cb, data, &err);
 }
 
+int nsrun_link_peer(struct nsrun_nl *nl, int ifindex, int *netnsid, int *peer_ifindex)
+{
+	struct peer_query q = { .nsid = NSRUN_LINK_NSID_NONE };
+	int r = get_link(nl, ifindex, -1, peer_cb, &q);
+
+	if (r < 0)
+		return r;
+	*netnsid = q.nsid;
+	*peer_ifindex = q.ifindex;
+	return 0;
+}
+
 bool nsrun_link_peer_netns_alive(struct nsrun_nl *nl, int ifindex)
 {
-	int nsid = INT32_MIN, r;
+	int nsid, peer, r;
 
-	r = get_link(nl, ifindex, -1, netnsid_cb, &nsid);
+	r = nsrun_link_peer(nl, ifindex, &nsid, &peer);
 	if (r == -ENODEV)
 		return false;
-	if (r < 0 || nsid == INT32_MIN)
+	if (r < 0 || nsid == NSRUN_LINK_NSID_NONE)
 		return true; /* unknown, or the peer is in our own namespace */
 	if (nsid < 0)
 		return false; /* NETNSA_NSID_NOT_ASSIGNED: the peer is dead */

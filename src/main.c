@@ -4,7 +4,9 @@
 
 #include "nsrun/cli.h"
 #include "nsrun/launch.h"
+#include "nsrun/list.h"
 #include "nsrun/log.h"
+#include "nsrun/netns.h"
 
 #ifndef NSRUN_VERSION
 #define NSRUN_VERSION "0.0.0"
@@ -29,7 +31,20 @@ int main(int argc, char **argv)
 	case NSRUN_ACTION_VERSION:
 		printf("nsrun %s\n", NSRUN_VERSION);
 		return fflush(stdout) == 0 ? 0 : NSRUN_EXIT_FAILURE;
+	case NSRUN_ACTION_LIST:
+		if (nsrun_list_run(&cfg, stdout, &err) < 0 || fflush(stdout) != 0) {
+			nsrun_log_error("%s", err.code ? err.msg : "list: write error");
+			return NSRUN_EXIT_FAILURE;
+		}
+		return 0;
+	case NSRUN_ACTION_RM:
+		if (nsrun_netns_remove(&cfg, &err) < 0) {
+			nsrun_log_error("%s", err.msg);
+			return NSRUN_EXIT_FAILURE;
+		}
+		return 0;
 	case NSRUN_ACTION_LAUNCH:
+	case NSRUN_ACTION_JOIN:
 		break;
 	}
 	status = nsrun_launch(&cfg, &err);

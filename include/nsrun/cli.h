@@ -17,7 +17,13 @@ enum nsrun_action {
 	NSRUN_ACTION_LAUNCH,
 	NSRUN_ACTION_HELP,
 	NSRUN_ACTION_VERSION,
+	NSRUN_ACTION_JOIN,              /* --join NAME: a launch into a named netns */
+	NSRUN_ACTION_LIST,              /* --list */
+	NSRUN_ACTION_RM,                /* --rm NAME */
 };
+
+/* The C library's resolver reads no more nameservers than this (MAXNS). */
+#define NSRUN_DNS_MAX 3
 
 /* The plan: argv parsed and validated, nothing done yet. */
 struct nsrun_config {
@@ -35,6 +41,14 @@ struct nsrun_config {
 	const char *state_dir;
 	bool state_dir_set;             /* chosen by --state-dir or NSRUN_STATE_DIR */
 	int verbosity;
+	/* lifecycle: named namespaces, scripting */
+	const char *netns;              /* --name, --join or --rm NAME; NULL */
+	const char *hostname;           /* --hostname: a UTS namespace; NULL */
+	struct nsrun_addr dns[NSRUN_DNS_MAX];
+	unsigned int ndns;              /* --dns servers */
+	int info_fd;                    /* --info-fd; -1 when none */
+	bool force;                     /* --rm --force */
+	bool json;                      /* --list --json */
 	char **command;                 /* NULL-terminated, from argv */
 	int command_argc;
 };

@@ -41,4 +41,11 @@ int nsrun_leasefile_save(struct nsrun_leasefile *lf, const struct nsrun_lease_ta
 /* Releases the lock. Idempotent. */
 void nsrun_leasefile_close(struct nsrun_leasefile *lf);
 
+/*
+ * The bridges that have a lease file in dir (<bridge>.leases), sorted by
+ * name, in a malloc'ed array; none (and no error) when dir does not exist.
+ */
+int nsrun_leasefile_bridges(const char *dir, char (**names)[IFNAMSIZ], size_t *n,
+			    struct nsrun_err *err);
+
 #endif

@@ -99,6 +99,14 @@ int nsrun_link_list_ports(struct nsrun_nl *nl, int master, nsrun_port_cb cb, voi
  */
 bool nsrun_link_peer_netns_alive(struct nsrun_nl *nl, int ifindex);
 
+/*
+ * The far end of link ifindex: the id nl's namespace gives the peer's
+ * namespace (-1: none assigned, NSRUN_LINK_NSID_NONE: the peer is in nl's
+ * own namespace) and the peer's ifindex there (0: not a paired link).
+ */
+#define NSRUN_LINK_NSID_NONE INT32_MIN
+int nsrun_link_peer(struct nsrun_nl *nl, int ifindex, int *netnsid, int *peer_ifindex);
+
 /* ifindex of the interface called name in nl's namespace, 0 when none. */
 int nsrun_link_ifindex(const struct nsrun_nl *nl, const char *name);
 

@@ -18,4 +18,9 @@ const char *nsrun_ifname_invalid(const char *name);
  * '.', so they are safe as file names, in the lease file and in JSON. */
 const char *nsrun_netns_name_invalid(const char *name);
 
+/* Host names as RFC 1123 has them: 1..64 bytes, dot-separated labels of
+ * 1..63 letters, digits and '-', no label starting or ending with '-'. */
+#define NSRUN_HOSTNAME_MAX 64
+const char *nsrun_hostname_invalid(const char *name);
+
 #endif
