@@ -16,6 +16,11 @@ enum {
 	OPT_MTU,
 	OPT_MAC,
 	OPT_STATE_DIR,
+	OPT_LO_ADDR,
+	OPT_RATE,
+	OPT_DELAY,
+	OPT_JITTER,
+	OPT_LOSS,
 };
 
 static const struct option long_options[] = {
@@ -26,6 +31,11 @@ static const struct option long_options[] = {
 	{ "mtu", required_argument, NULL, OPT_MTU },
 	{ "mac", required_argument, NULL, OPT_MAC },
 	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+	{ "lo-addr", required_argument, NULL, OPT_LO_ADDR },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "delay", required_argument, NULL, OPT_DELAY },
+	{ "jitter", required_argument, NULL, OPT_JITTER },
+	{ "loss", required_argument, NULL, OPT_LOSS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -48,6 +58,16 @@ void nsrun_cli_usage(FILE *f)
 	      "      --ifname NAME     interface name inside (default " NSRUN_DEFAULT_IFNAME ")\n"
 	      "      --mtu N           MTU inside (default: the bridge's)\n"
 	      "      --mac ADDR        MAC inside (default: 02:6e: + the IPv4 address)\n"
+	      "      --lo-addr ADDR[/N]\n"
+	      "                        also ADDR on lo (default /32; repeatable, up to 8): a VIP\n"
+	      "                        for direct server return; sets arp_ignore=1 and\n"
+	      "                        arp_announce=2 so the VIP is never answered by ARP\n"
+	      "\n"
+	      "Link shaping (each direction, on both ends of the link):\n"
+	      "      --rate RATE       bandwidth with a unit: 500kbit, 10mbit, 1gbit, 125kbps\n"
+	      "      --delay MS        added latency (needs the kernel's netem)\n"
+	      "      --jitter MS       uniform +/- variation of --delay\n"
+	      "      --loss PCT        random loss per direction (netem, else tc-bpf)\n"
 	      "\n"
 	      "State:\n"
 	      "      --state-dir DIR   lease files (default $NSRUN_STATE_DIR or " NSRUN_DEFAULT_STATE_DIR
@@ -124,6 +144,49 @@ static int parse_state_dir(const char *what, const char *arg, struct nsrun_confi
 	return 0;
 }
 
+static int parse_lo_addr(const char *arg, struct nsrun_config *cfg, struct nsrun_err *err)
+{
+	struct nsrun_prefix p = { .len = 32 };
+	uint32_t a;
+
+	if (nsrun_addr_parse_maybe_prefix(arg, &p.addr, &p.len) < 0 || p.len < 1)
+		return bad(err, "--lo-addr", arg, "not an IPv4 address (expected A.B.C.D or A.B.C.D/N)");
+	a = nsrun_addr_v4_host(&p.addr);
+	if ((a >> 24) == 127)
+		return bad(err, "--lo-addr", arg, "a loopback address (lo has 127.0.0.0/8 already)");
+	if (a == 0 || (a >> 28) >= 14)
+		return bad(err, "--lo-addr", arg, "not a unicast address");
+	for (unsigned int i = 0; i < cfg->n_lo_addrs; i++)
+		if (nsrun_addr_equal(&cfg->lo_addrs[i].addr, &p.addr))
+			return bad(err, "--lo-addr", arg, "given twice");
+	if (cfg->n_lo_addrs == NSRUN_LO_ADDR_MAX)
+		return bad(err, "--lo-addr", arg, "more than 8 --lo-addr");
+	cfg->lo_addrs[cfg->n_lo_addrs++] = p;
+	return 0;
+}
+
+static int parse_shape(int c, const char *arg, struct nsrun_shape *s, struct nsrun_err *err)
+{
+	const char *why = NULL;
+	int r = 0;
+
+	switch (c) {
+	case OPT_RATE:
+		r = nsrun_shape_parse_rate(arg, &s->rate, &why);
+		return r < 0 ? bad(err, "--rate", arg, why) : 0;
+	case OPT_DELAY:
+		r = nsrun_shape_parse_time(arg, &s->delay_ns, &why);
+		return r < 0 ? bad(err, "--delay", arg, why) : 0;
+	case OPT_JITTER:
+		r = nsrun_shape_parse_time(arg, &s->jitter_ns, &why);
+		return r < 0 ? bad(err, "--jitter", arg, why) : 0;
+	case OPT_LOSS:
+		r = nsrun_shape_parse_loss(arg, &s->loss, &why);
+		return r < 0 ? bad(err, "--loss", arg, why) : 0;
+	}
+	return nsrun_err_set(err, EINVAL, "internal: unhandled option %d", c);
+}
+
 static int parse_option(int c, const char *arg, struct nsrun_config *cfg, struct nsrun_err *err)
 {
 	unsigned long v;
@@ -165,6 +228,13 @@ static int parse_option(int c, const char *arg, struct nsrun_config *cfg, struct
 		return 0;
 	case OPT_STATE_DIR:
 		return parse_state_dir("--state-dir", arg, cfg, err);
+	case OPT_LO_ADDR:
+		return parse_lo_addr(arg, cfg, err);
+	case OPT_RATE:
+	case OPT_DELAY:
+	case OPT_JITTER:
+	case OPT_LOSS:
+		return parse_shape(c, arg, &cfg->shape, err);
 	case 'v':
 		cfg->verbosity = 1;
 		return 0;
@@ -219,6 +289,8 @@ int nsrun_cli_parse(int argc, char **argv, const char *env_state_dir, struct nsr
 	}
 	if (cfg->action != NSRUN_ACTION_LAUNCH)
 		return 0;
+	if (cfg->shape.jitter_ns && !cfg->shape.delay_ns)
+		return nsrun_err_set(err, EINVAL, "--jitter: needs a --delay to vary");
 	if (optind >= argc)
 		return nsrun_err_set(err, EINVAL, "command: missing (usage: nsrun [OPTIONS] [--] COMMAND [ARG...])");
 	if (!argv[optind][0])

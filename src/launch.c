@@ -20,6 +20,7 @@
 #include "nsrun/mount.h"
 #include "nsrun/privs.h"
 #include "nsrun/proc.h"
+#include "nsrun/shape.h"
 
 extern char **environ;
 
@@ -46,6 +47,7 @@ struct launch {
 	struct nsrun_lease lease;       /* ours, once allocated */
 	bool leased;
 	unsigned int prefix_len;
+	struct nsrun_shaper shaper;     /* link shaping, decided in preflight */
 	char exec_path[EXEC_PATH_MAX];
 };
 
@@ -455,9 +457,30 @@ static int configure_inside(struct launch *l, struct nsrun_err *err)
 		return nsrun_err_set(err, ENODEV, "inside: %s: not found after creation",
 				     l->cfg->ifname);
 	}
-	r = nsrun_ipconf_inside(&inner, ifindex, &addr, &l->br.addr.addr, err);
+	r = nsrun_ipconf_inside(&inner, ifindex, &addr, &l->br.addr.addr, l->cfg->lo_addrs,
+				l->cfg->n_lo_addrs, err);
+	/* Before privileges drop: the target cannot undo it. */
+	if (r == 0 && nsrun_shape_apply(&inner, ifindex, l->cfg->mtu ? l->cfg->mtu : l->br.mtu,
+					&l->shaper, err) < 0)
+		r = nsrun_err_ctx(err, "inside: shape %s", l->cfg->ifname);
 	nsrun_nl_close(&inner);
 	return r;
+}
+
+/* The host end's egress: the namespace's inbound direction. */
+static int shape_host(struct launch *l, struct nsrun_err *err)
+{
+	int ifindex;
+
+	if (!nsrun_shape_any(&l->cfg->shape))
+		return 0;
+	ifindex = nsrun_link_ifindex(&l->host, l->lease.ifname);
+	if (ifindex <= 0)
+		return nsrun_err_set(err, ENODEV, "veth %s: not found after creation",
+				     l->lease.ifname);
+	if (nsrun_shape_apply(&l->host, ifindex, l->br.mtu, &l->shaper, err) < 0)
+		return nsrun_err_ctx(err, "veth %s: shape", l->lease.ifname);
+	return 0;
 }
 
 static int export_env(const struct launch *l, struct nsrun_err *err)
@@ -476,7 +499,7 @@ static int export_env(const struct launch *l, struct nsrun_err *err)
 
 int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err)
 {
-	struct launch l = { .cfg = cfg };
+	struct launch l = { .cfg = cfg, .shaper.prog_fd = -1 };
 	int r;
 
 	r = resolve_command(&l, err);
@@ -488,11 +511,15 @@ int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err)
 	r = nsrun_privs_check(err);
 	if (r < 0)
 		return NSRUN_EXIT_FAILURE;
+	/* Shaping the kernel cannot do fails here, before anything exists. */
+	r = nsrun_shape_prepare(&l.shaper, &cfg->shape, err);
+	if (r < 0)
+		goto fail;
 	nsrun_log_step("preflight");
 
 	r = nsrun_nl_open(&l.host, err);
 	if (r < 0)
-		return NSRUN_EXIT_FAILURE;
+		goto fail;
 	r = allocate(&l, err);
 	if (r < 0)
 		goto fail;
@@ -508,6 +535,9 @@ int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err)
 	r = wire(&l, err);
 	if (r < 0)
 		goto fail;
+	r = shape_host(&l, err);
+	if (r < 0)
+		goto fail;
 	nsrun_fault_point("veth-created");
 	nsrun_log_step("veth");
 	r = configure_inside(&l, err);
@@ -516,6 +546,7 @@ int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err)
 	nsrun_fault_point("inside-configured");
 	nsrun_log_step("inside");
 	nsrun_nl_close(&l.host);
+	nsrun_shape_release(&l.shaper);
 
 	r = nsrun_mount_fresh_sys(err);
 	if (r < 0)
@@ -539,5 +570,6 @@ int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err)
 fail:
 	release_lease(&l);
 	nsrun_nl_close(&l.host);
+	nsrun_shape_release(&l.shaper);
 	return NSRUN_EXIT_FAILURE;
 }

@@ -8,10 +8,12 @@
 
 #include "nsrun/addr.h"
 #include "nsrun/err.h"
+#include "nsrun/shape.h"
 
 #define NSRUN_DEFAULT_BRIDGE "nsrun0"
 #define NSRUN_DEFAULT_SUBNET "10.47.0.0/16"
 #define NSRUN_DEFAULT_IFNAME "eth0"
+#define NSRUN_LO_ADDR_MAX 8
 
 enum nsrun_action {
 	NSRUN_ACTION_LAUNCH,
@@ -35,6 +37,10 @@ struct nsrun_config {
 	const char *state_dir;
 	bool state_dir_set;             /* chosen by --state-dir or NSRUN_STATE_DIR */
 	int verbosity;
+	/* --lo-addr (VIPs for direct server return) and link shaping */
+	struct nsrun_prefix lo_addrs[NSRUN_LO_ADDR_MAX];
+	unsigned int n_lo_addrs;
+	struct nsrun_shape shape;
 	char **command;                 /* NULL-terminated, from argv */
 	int command_argc;
 };
