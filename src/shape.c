@@ -193,8 +193,8 @@ void nsrun_shape_tbf_params(uint64_t rate, unsigned int mtu, uint32_t *burst, ui
 
 	if (b < 2 * frame)
 		b = 2 * frame;
-	if (q < 4 * frame)
-		q = 4 * frame;
+	if (q < NSRUN_SHAPE_TBF_QUEUE_MIN)
+		q = NSRUN_SHAPE_TBF_QUEUE_MIN;
 	*burst = b > UINT32_MAX ? UINT32_MAX : (uint32_t)b;
 	*limit = b + q > UINT32_MAX ? UINT32_MAX : (uint32_t)(b + q);
 }

@@ -38,6 +38,7 @@ struct nsrun_shape {
 #define NSRUN_SHAPE_NETEM_LIMIT 10000                 /* packets */
 #define NSRUN_SHAPE_TBF_BURST_NS 5000000ull           /* 5 ms at the rate */
 #define NSRUN_SHAPE_TBF_LATENCY_NS 50000000ull        /* 50 ms of queue */
+#define NSRUN_SHAPE_TBF_QUEUE_MIN 65536ull            /* bytes */
 
 /* qdisc handles: netem 1: (when used), tbf 2:, clsact ffff: */
 #define NSRUN_SHAPE_NETEM_HANDLE 0x00010000u
@@ -71,7 +72,9 @@ uint64_t nsrun_shape_bpf_threshold(uint32_t loss);
  * tbf's bucket and queue for a rate on a link of this MTU: the bucket holds
  * 5 ms at the rate, and at least two full frames, so a frame always fits
  * and the rate holds on hrtimer granularity; the queue behind it holds 50 ms
- * at the rate, and at least four frames (tc's "latency 50ms").
+ * at the rate (tc's "latency 50ms"), and at least 64 KiB, so that at low
+ * rates a few TCP flows queue rather than drop: a slow link shows as
+ * latency, and loss stays --loss's business.
  */
 void nsrun_shape_tbf_params(uint64_t rate, unsigned int mtu, uint32_t *burst, uint32_t *limit);
 

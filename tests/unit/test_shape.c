@@ -155,18 +155,20 @@ static void tbf_params(void **state)
 	uint32_t burst, limit;
 
 	(void)state;
-	/* 10mbit: 5 ms = 6250 bytes; queue 50 ms = 62500 bytes. */
+	/* 10mbit: 5 ms = 6250 bytes; queue 50 ms = 62500 bytes, raised to 64 KiB. */
 	nsrun_shape_tbf_params(1250000, 1500, &burst, &limit);
 	assert_int_equal(burst, 6250);
-	assert_int_equal(limit, 6250 + 62500);
-	/* 1kbit: two frames of bucket, four of queue. */
+	assert_int_equal(limit, 6250 + 65536);
+	/* 1kbit: two frames of bucket. */
 	nsrun_shape_tbf_params(125, 1500, &burst, &limit);
 	assert_int_equal(burst, 2 * 1514);
-	assert_int_equal(limit, 6 * 1514);
-	/* Jumbo frames raise the floor. */
+	assert_int_equal(limit, 2 * 1514 + 65536);
+	/* Jumbo frames raise the floor; 100mbit queues its 50 ms. */
 	nsrun_shape_tbf_params(1250000, 9000, &burst, &limit);
 	assert_int_equal(burst, 2 * 9014);
-	assert_int_equal(limit, 2 * 9014 + 62500);
+	nsrun_shape_tbf_params(12500000, 1500, &burst, &limit);
+	assert_int_equal(burst, 62500);
+	assert_int_equal(limit, 62500 + 625000);
 	/* 100gbit still fits 32 bits. */
 	nsrun_shape_tbf_params(NSRUN_SHAPE_RATE_MAX, 1500, &burst, &limit);
 	assert_int_equal(burst, 62500000);
