@@ -85,9 +85,20 @@ start_backend() {
 	die "backend ${NAMES[i]} did not get ready"
 }
 
+# stop_backend I: stops backend I and waits for the kernel to remove its
+# namespace's veth (nsr + its address in hex), so that its address is free
+# again.  Connections still retransmitting over a lossy link can hold the
+# dying namespace's device for seconds.
 stop_backend() {
+	local veth
+	veth=$(printf 'nsr%02x%02x%02x%02x' ${ADDRS[$1]//./ })
 	kill "${PID_OF[$1]}"
 	wait "${PID_OF[$1]}" 2>/dev/null || true
+	for _ in $(seq 1500); do
+		[ -e "/sys/class/net/$veth" ] || return 0
+		sleep 0.02
+	done
+	die "backend ${NAMES[$1]}: its veth $veth is still there after 30 s"
 }
 
 # The balancer: forwarding on, and the VIP DNATed round robin.  A counter per
