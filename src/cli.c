@@ -166,24 +166,28 @@ static int parse_lo_addr(const char *arg, struct nsrun_config *cfg, struct nsrun
 
 static int parse_shape(int c, const char *arg, struct nsrun_shape *s, struct nsrun_err *err)
 {
-	const char *why = NULL;
-	int r = 0;
+	const char *why = NULL, *opt;
+	int r;
 
 	switch (c) {
 	case OPT_RATE:
+		opt = "--rate";
 		r = nsrun_shape_parse_rate(arg, &s->rate, &why);
-		return r < 0 ? bad(err, "--rate", arg, why) : 0;
+		break;
 	case OPT_DELAY:
+		opt = "--delay";
 		r = nsrun_shape_parse_time(arg, &s->delay_ns, &why);
-		return r < 0 ? bad(err, "--delay", arg, why) : 0;
+		break;
 	case OPT_JITTER:
+		opt = "--jitter";
 		r = nsrun_shape_parse_time(arg, &s->jitter_ns, &why);
-		return r < 0 ? bad(err, "--jitter", arg, why) : 0;
-	case OPT_LOSS:
+		break;
+	default:
+		opt = "--loss";
 		r = nsrun_shape_parse_loss(arg, &s->loss, &why);
-		return r < 0 ? bad(err, "--loss", arg, why) : 0;
+		break;
 	}
-	return nsrun_err_set(err, EINVAL, "internal: unhandled option %d", c);
+	return r < 0 ? bad(err, opt, arg, why) : 0;
 }
 
 static int parse_option(int c, const char *arg, struct nsrun_config *cfg, struct nsrun_err *err)

@@ -17,21 +17,46 @@
 
 /* ---- parsers ------------------------------------------------------------ */
 
+/* A kind of number, and what to say when one is not. */
+struct number_kind {
+	unsigned int decimals;          /* at most, after the point */
+	const char *syntax, *range, *precision;
+};
+
+#define RATE_RANGE "out of range (1kbit to 100gbit)"
+#define TIME_RANGE "out of range (0 to 60 s)"
+
+static const struct number_kind rate_kind = {
+	3, "not a rate (a number and a unit: 500kbit, 10mbit, 1gbit, 125kbps)", RATE_RANGE,
+	"more than 3 decimals",
+};
+static const struct number_kind time_kind = {
+	3, "not a time in milliseconds (e.g. 50, 0.5, or with a unit: 250us, 20ms, 1s)",
+	TIME_RANGE, "more than 3 decimals",
+};
+static const struct number_kind loss_kind = {
+	6, "not a percentage (0 to 100, e.g. 30 or 0.5)", "out of range (0 to 100)",
+	"more than 6 decimals",
+};
+
 /*
- * A decimal number "D[.D]" with at most `decimals` digits after the point,
- * scaled by 10^decimals; *rest points after it.  -EDOM: too many decimals.
+ * A decimal number "D[.D]" scaled by 10^decimals; *rest points after it.
+ * On failure, -EINVAL or -ERANGE and *why says which.  On success *why is
+ * the kind's syntax message, for the caller's checks of what follows.
  */
-static int parse_fixed(const char *s, unsigned int decimals, uint64_t *out, const char **rest)
+static int parse_fixed(const char *s, const struct number_kind *k, uint64_t *out,
+		       const char **rest, const char **why)
 {
 	uint64_t v = 0;
 	unsigned int frac = 0;
 	const char *p = s;
 
+	*why = k->syntax;
 	if (*p < '0' || *p > '9')
 		return -EINVAL;
 	for (; *p >= '0' && *p <= '9'; p++) {
 		if (v > (UINT64_MAX - 9) / 10)
-			return -ERANGE;
+			goto range;
 		v = v * 10 + (uint64_t)(*p - '0');
 	}
 	if (*p == '.') {
@@ -39,21 +64,26 @@ static int parse_fixed(const char *s, unsigned int decimals, uint64_t *out, cons
 		if (*p < '0' || *p > '9')
 			return -EINVAL;
 		for (; *p >= '0' && *p <= '9'; p++, frac++) {
-			if (frac == decimals)
-				return -EDOM;
+			if (frac == k->decimals) {
+				*why = k->precision;
+				return -EINVAL;
+			}
 			if (v > (UINT64_MAX - 9) / 10)
-				return -ERANGE;
+				goto range;
 			v = v * 10 + (uint64_t)(*p - '0');
 		}
 	}
-	for (; frac < decimals; frac++) {
+	for (; frac < k->decimals; frac++) {
 		if (v > UINT64_MAX / 10)
-			return -ERANGE;
+			goto range;
 		v *= 10;
 	}
 	*out = v;
 	*rest = p;
 	return 0;
+range:
+	*why = k->range;
+	return -ERANGE;
 }
 
 struct unit {
@@ -90,12 +120,9 @@ int nsrun_shape_parse_rate(const char *s, uint64_t *bytes_per_s, const char **wh
 	uint64_t milli, bits;
 	int r;
 
-	r = parse_fixed(s, 3, &milli, &unit);
-	*why = r == -ERANGE ? "out of range (1kbit to 100gbit)"
-	       : r == -EDOM ? "more than 3 decimals"
-			    : "not a rate (a number and a unit: 500kbit, 10mbit, 1gbit, 125kbps)";
+	r = parse_fixed(s, &rate_kind, &milli, &unit, why);
 	if (r < 0)
-		return r == -ERANGE ? r : -EINVAL;
+		return r;
 	if (!*unit) {
 		*why = "no unit (write 10mbit, 500kbit, 1gbit; bps for bytes per second)";
 		return -EINVAL;
@@ -103,7 +130,7 @@ int nsrun_shape_parse_rate(const char *s, uint64_t *bytes_per_s, const char **wh
 	for (size_t i = 0; i < sizeof(rate_units) / sizeof(rate_units[0]); i++) {
 		if (strcasecmp(unit, rate_units[i].name))
 			continue;
-		*why = "out of range (1kbit to 100gbit)";
+		*why = RATE_RANGE;
 		if (milli > UINT64_MAX / rate_units[i].bits)
 			return -ERANGE;
 		bits = milli * rate_units[i].bits / 1000;
@@ -122,12 +149,9 @@ int nsrun_shape_parse_time(const char *s, uint64_t *ns, const char **why)
 	uint64_t milli, scale;
 	int r;
 
-	r = parse_fixed(s, 3, &milli, &unit);
-	*why = r == -ERANGE ? "out of range (0 to 60 s)"
-	       : r == -EDOM ? "more than 3 decimals"
-			    : "not a time in milliseconds (e.g. 50, 0.5, or with a unit: 250us, 20ms, 1s)";
+	r = parse_fixed(s, &time_kind, &milli, &unit, why);
 	if (r < 0)
-		return r == -ERANGE ? r : -EINVAL;
+		return r;
 	if (!*unit || !strcmp(unit, "ms"))
 		scale = 1000;           /* a thousandth of a ms is a microsecond */
 	else if (!strcmp(unit, "us"))
@@ -136,7 +160,7 @@ int nsrun_shape_parse_time(const char *s, uint64_t *ns, const char **why)
 		scale = 1000000;
 	else
 		return -EINVAL;
-	*why = "out of range (0 to 60 s)";
+	*why = TIME_RANGE;
 	if (milli > NSRUN_SHAPE_TIME_MAX / scale || milli * scale > NSRUN_SHAPE_TIME_MAX)
 		return -ERANGE;
 	*ns = milli * scale;
@@ -149,14 +173,13 @@ int nsrun_shape_parse_loss(const char *s, uint32_t *loss, const char **why)
 	uint64_t v;
 	int r;
 
-	r = parse_fixed(s, 6, &v, &rest);
-	if (r == -ERANGE || (r == 0 && v > NSRUN_SHAPE_LOSS_ALL)) {
-		*why = "out of range (0 to 100)";
+	r = parse_fixed(s, &loss_kind, &v, &rest, why);
+	if (r < 0)
+		return r;
+	if (v > NSRUN_SHAPE_LOSS_ALL) {
+		*why = loss_kind.range;
 		return -ERANGE;
 	}
-	*why = r == -EDOM ? "more than 6 decimals" : "not a percentage (0 to 100, e.g. 30 or 0.5)";
-	if (r < 0)
-		return -EINVAL;
 	if (*rest && strcmp(rest, "%"))
 		return -EINVAL;
 	*loss = (uint32_t)v;

@@ -14,23 +14,8 @@
 #include <cmocka.h>
 
 #include "nsrun/cli.h"
+#include "cli_args.h"
 #include "nsrun/link.h"
-
-static int parse(struct nsrun_config *cfg, struct nsrun_err *err, ...)
-{
-	char *argv[24];
-	int argc = 0;
-	va_list ap;
-
-	argv[argc++] = (char *)"nsrun";
-	va_start(ap, err);
-	for (char *a; (a = va_arg(ap, char *));)
-		argv[argc++] = a;
-	va_end(ap);
-	argv[argc] = NULL;
-	nsrun_err_clear(err);
-	return nsrun_cli_parse(argc, argv, NULL, cfg, err);
-}
 
 static void lo_addrs_parse(void **state)
 {
@@ -39,9 +24,9 @@ static void lo_addrs_parse(void **state)
 	struct nsrun_err err;
 
 	(void)state;
-	assert_int_equal(parse(&cfg, &err, "true", NULL), 0);
+	assert_int_equal(parse_args(&cfg, &err, "true", NULL), 0);
 	assert_int_equal(cfg.n_lo_addrs, 0);
-	assert_int_equal(parse(&cfg, &err, "--lo-addr", "10.99.0.1", "--lo-addr", "10.98.0.5/24",
+	assert_int_equal(parse_args(&cfg, &err, "--lo-addr", "10.99.0.1", "--lo-addr", "10.98.0.5/24",
 			       "true", NULL),
 			 0);
 	assert_int_equal(cfg.n_lo_addrs, 2);
@@ -70,14 +55,14 @@ static void lo_addrs_refused(void **state)
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		assert_int_equal(parse(&cfg, &err, "--lo-addr", cases[i].arg, "true", NULL), -EINVAL);
+		assert_int_equal(parse_args(&cfg, &err, "--lo-addr", cases[i].arg, "true", NULL), -EINVAL);
 		assert_string_equal(err.msg, cases[i].msg);
 	}
-	assert_int_equal(parse(&cfg, &err, "--lo-addr", "10.0.0.1", "--lo-addr", "10.0.0.1/24",
+	assert_int_equal(parse_args(&cfg, &err, "--lo-addr", "10.0.0.1", "--lo-addr", "10.0.0.1/24",
 			       "true", NULL),
 			 -EINVAL);
 	assert_string_equal(err.msg, "--lo-addr 10.0.0.1/24: given twice");
-	assert_int_equal(parse(&cfg, &err, "--lo-addr", "10.0.0.1", "--lo-addr", "10.0.0.2",
+	assert_int_equal(parse_args(&cfg, &err, "--lo-addr", "10.0.0.1", "--lo-addr", "10.0.0.2",
 			       "--lo-addr", "10.0.0.3", "--lo-addr", "10.0.0.4", "--lo-addr",
 			       "10.0.0.5", "--lo-addr", "10.0.0.6", "--lo-addr", "10.0.0.7",
 			       "--lo-addr", "10.0.0.8", "--lo-addr", "10.0.0.9", "true", NULL),

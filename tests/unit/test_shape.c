@@ -18,6 +18,7 @@
 
 #include "nsrun/bpf.h"
 #include "nsrun/cli.h"
+#include "cli_args.h"
 #include "nsrun/shape.h"
 
 #define BUFSZ 1024
@@ -459,29 +460,13 @@ static void loss_program(void **state)
 
 /* ---- the command line ------------------------------------------------------------ */
 
-static int parse(struct nsrun_config *cfg, struct nsrun_err *err, ...)
-{
-	char *argv[16];
-	int argc = 0;
-	va_list ap;
-
-	argv[argc++] = (char *)"nsrun";
-	va_start(ap, err);
-	for (char *a; (a = va_arg(ap, char *));)
-		argv[argc++] = a;
-	va_end(ap);
-	argv[argc] = NULL;
-	nsrun_err_clear(err);
-	return nsrun_cli_parse(argc, argv, NULL, cfg, err);
-}
-
 static void cli_options(void **state)
 {
 	struct nsrun_config cfg;
 	struct nsrun_err err;
 
 	(void)state;
-	assert_int_equal(parse(&cfg, &err, "--rate", "10mbit", "--delay", "20", "--jitter", "2ms",
+	assert_int_equal(parse_args(&cfg, &err, "--rate", "10mbit", "--delay", "20", "--jitter", "2ms",
 			       "--loss", "1.5", "true", NULL),
 			 0);
 	assert_int_equal(cfg.shape.rate, 1250000);
@@ -491,23 +476,23 @@ static void cli_options(void **state)
 	assert_true(nsrun_shape_any(&cfg.shape));
 	assert_true(nsrun_shape_needs_netem(&cfg.shape));
 
-	assert_int_equal(parse(&cfg, &err, "--loss", "30", "--rate", "1gbit", "true", NULL), 0);
+	assert_int_equal(parse_args(&cfg, &err, "--loss", "30", "--rate", "1gbit", "true", NULL), 0);
 	assert_false(nsrun_shape_needs_netem(&cfg.shape));
-	assert_int_equal(parse(&cfg, &err, "true", NULL), 0);
+	assert_int_equal(parse_args(&cfg, &err, "true", NULL), 0);
 	assert_false(nsrun_shape_any(&cfg.shape));
 
-	assert_int_equal(parse(&cfg, &err, "--rate", "abc", "true", NULL), -EINVAL);
+	assert_int_equal(parse_args(&cfg, &err, "--rate", "abc", "true", NULL), -EINVAL);
 	assert_string_equal(err.msg,
 			    "--rate abc: not a rate (a number and a unit: 500kbit, 10mbit, 1gbit, 125kbps)");
-	assert_int_equal(parse(&cfg, &err, "--delay", "1h", "true", NULL), -EINVAL);
+	assert_int_equal(parse_args(&cfg, &err, "--delay", "1h", "true", NULL), -EINVAL);
 	assert_string_equal(err.msg, "--delay 1h: not a time in milliseconds (e.g. 50, 0.5, or with "
 				     "a unit: 250us, 20ms, 1s)");
-	assert_int_equal(parse(&cfg, &err, "--loss", "120", "true", NULL), -EINVAL);
+	assert_int_equal(parse_args(&cfg, &err, "--loss", "120", "true", NULL), -EINVAL);
 	assert_string_equal(err.msg, "--loss 120: out of range (0 to 100)");
-	assert_int_equal(parse(&cfg, &err, "--jitter", "5", "true", NULL), -EINVAL);
+	assert_int_equal(parse_args(&cfg, &err, "--jitter", "5", "true", NULL), -EINVAL);
 	assert_string_equal(err.msg, "--jitter: needs a --delay to vary");
-	assert_int_equal(parse(&cfg, &err, "--delay", "0", "--jitter", "5", "true", NULL), -EINVAL);
-	assert_int_equal(parse(&cfg, &err, "--rate", NULL), -EINVAL);
+	assert_int_equal(parse_args(&cfg, &err, "--delay", "0", "--jitter", "5", "true", NULL), -EINVAL);
+	assert_int_equal(parse_args(&cfg, &err, "--rate", NULL), -EINVAL);
 	assert_string_equal(err.msg, "--rate: missing argument");
 }
 
