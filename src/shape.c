@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "nsrun/bpf.h"
+#include "nsrun/log.h"
 
 /* ---- parsers ------------------------------------------------------------ */
 
@@ -426,6 +427,8 @@ int nsrun_shape_prepare(struct nsrun_shaper *sh, const struct nsrun_shape *want,
 	r = probe_netem(&sh->netem, err);
 	if (r < 0)
 		return r;
+	nsrun_log_verbose("link shaping: the kernel %s netem%s", sh->netem ? "has" : "has no",
+			  !sh->netem && want->loss ? "; --loss by a tc-bpf program" : "");
 	if (!sh->netem && nsrun_shape_needs_netem(want))
 		return nsrun_err_set(err, EOPNOTSUPP,
 				     "--delay: this kernel has no netem qdisc (CONFIG_NET_SCH_NETEM); --rate and --loss work without it");

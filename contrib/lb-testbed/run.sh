@@ -40,7 +40,7 @@ die() { echo "lb-testbed: $*" >&2; exit 1; }
 if [ -z "${LBT_INSIDE:-}" ]; then
 	[ "$(id -u)" = 0 ] || die "needs root (network namespaces, nftables)"
 	[ -n "$NSRUN" ] && [ -x "$NSRUN" ] || die "nsrun not found (build it with make, or set NSRUN)"
-	for tool in nft python3 unshare; do
+	for tool in nft ip python3 unshare; do
 		command -v "$tool" >/dev/null || die "$tool not found"
 	done
 	export NSRUN LBT_INSIDE=1
@@ -51,7 +51,7 @@ fi
 mount -t tmpfs -o mode=0755,size=16m lbt-run /run
 umount -l /sys 2>/dev/null || true
 mount -t sysfs sysfs /sys
-ip link set lo up 2>/dev/null || echo 0 >/dev/null
+ip link set lo up
 export NSRUN_STATE_DIR=/run/nsrun
 TMP=$(mktemp -d /tmp/lb-testbed.XXXXXX)
 PIDS=()
