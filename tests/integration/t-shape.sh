@@ -115,6 +115,8 @@ if tc qdisc add dev lo root netem delay 1ms 2>/dev/null; then
 	ok "  netem carries the loss: no bpf filter" test -z "$(tc filter show dev "$(host_end 192.168.1.42)" egress)"
 else
 	diag "this kernel has no netem (CONFIG_NET_SCH_NETEM)"
+	# Settled first: the three namespaces still running (.20, .30, .31).
+	wait_for test "$(ports br1)" = 3
 	ports_before=$(ports br1)
 	leases_before=$(cat "$NSRUN_STATE_DIR/br1.leases")
 	$NSRUN --bridge br1 --delay 50 -- true 2>"$NSRT_TMP/err"
