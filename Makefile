@@ -4,6 +4,8 @@ VERSION := 0.1.0
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR ?= $(PREFIX)/share/zsh/site-functions
 SYSCONFDIR ?= /etc
 DESTDIR ?=
 
@@ -99,12 +101,20 @@ integration: $(BUILD)/nsrun $(BUILD)/nsrun-faults
 check: $(BUILD)/nsrun $(BUILD)/nsrun-faults $(UNIT_BINS)
 	$(Q)BUILD=$(BUILD) tests/run $(UNIT_BINS)
 
+# Where distributions put them; the man page once contrib/nsrun.1 exists.
 install: $(BUILD)/nsrun
-	install -d $(DESTDIR)$(BINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
 	install -m 0755 $(BUILD)/nsrun $(DESTDIR)$(BINDIR)/nsrun
+	install -m 0644 contrib/completion/nsrun.bash $(DESTDIR)$(BASHCOMPDIR)/nsrun
+	install -m 0644 contrib/completion/_nsrun $(DESTDIR)$(ZSHCOMPDIR)/_nsrun
+	if [ -f contrib/nsrun.1 ]; then \
+		install -d $(DESTDIR)$(MANDIR)/man1 && \
+		install -m 0644 contrib/nsrun.1 $(DESTDIR)$(MANDIR)/man1/nsrun.1; \
+	fi
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/nsrun
+	rm -f $(DESTDIR)$(BINDIR)/nsrun $(DESTDIR)$(BASHCOMPDIR)/nsrun \
+		$(DESTDIR)$(ZSHCOMPDIR)/_nsrun $(DESTDIR)$(MANDIR)/man1/nsrun.1
 
 # Debian's packages this project builds and tests with: one list, shared
 # with .ci/run.

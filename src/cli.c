@@ -27,6 +27,11 @@ enum {
 	OPT_JSON,
 	OPT_RM,
 	OPT_FORCE,
+	OPT_LO_ADDR,
+	OPT_RATE,
+	OPT_DELAY,
+	OPT_JITTER,
+	OPT_LOSS,
 };
 
 static const struct option long_options[] = {
@@ -46,6 +51,11 @@ static const struct option long_options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "rm", required_argument, NULL, OPT_RM },
 	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "lo-addr", required_argument, NULL, OPT_LO_ADDR },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "delay", required_argument, NULL, OPT_DELAY },
+	{ "jitter", required_argument, NULL, OPT_JITTER },
+	{ "loss", required_argument, NULL, OPT_LOSS },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -71,6 +81,15 @@ void nsrun_cli_usage(FILE *f)
 	      "      --ifname NAME     interface name inside (default " NSRUN_DEFAULT_IFNAME ")\n"
 	      "      --mtu N           MTU inside (default: the bridge's)\n"
 	      "      --mac ADDR        MAC inside (default: 02:6e: + the IPv4 address)\n"
+	      "      --lo-addr ADDR[/N]\n"
+	      "                        a VIP on lo for direct server return (default /32,\n"
+	      "                        up to 8); ARP for it goes unanswered (arp_ignore=1)\n"
+	      "\n"
+	      "Link shaping (each direction, on both ends of the link):\n"
+	      "      --rate RATE       bandwidth with a unit: 500kbit, 10mbit, 1gbit, 125kbps\n"
+	      "      --delay MS        added latency (needs the kernel's netem)\n"
+	      "      --jitter MS       uniform +/- variation of --delay\n"
+	      "      --loss PCT        random loss per direction (netem, else tc-bpf)\n"
 	      "\n"
 	      "Names and scripting:\n"
 	      "      --name NAME       pin the namespace at /run/netns/NAME (see ip-netns(8))\n"
@@ -272,6 +291,11 @@ static const struct {
 	{ OPT_DNS, FOR_LAUNCH | FOR_JOIN },
 	{ OPT_JSON, FOR_LIST },
 	{ OPT_FORCE, FOR_RM },
+	{ OPT_LO_ADDR, FOR_LAUNCH },
+	{ OPT_RATE, FOR_LAUNCH },
+	{ OPT_DELAY, FOR_LAUNCH },
+	{ OPT_JITTER, FOR_LAUNCH },
+	{ OPT_LOSS, FOR_LAUNCH },
 };
 
 static unsigned int option_index(int c)
@@ -300,6 +324,53 @@ static int check_scope(const struct nsrun_config *cfg, uint64_t seen, struct nsr
 					     long_options[idx].name, action_opt[cfg->action]);
 	}
 	return 0;
+}
+
+static int parse_lo_addr(const char *arg, struct nsrun_config *cfg, struct nsrun_err *err)
+{
+	struct nsrun_prefix p = { .len = 32 };
+	uint32_t a;
+
+	if (nsrun_addr_parse_maybe_prefix(arg, &p.addr, &p.len) < 0 || p.len < 1)
+		return bad(err, "--lo-addr", arg, "not an IPv4 address (expected A.B.C.D or A.B.C.D/N)");
+	a = nsrun_addr_v4_host(&p.addr);
+	if ((a >> 24) == 127)
+		return bad(err, "--lo-addr", arg, "a loopback address (lo has 127.0.0.0/8 already)");
+	if (a == 0 || (a >> 28) >= 14)
+		return bad(err, "--lo-addr", arg, "not a unicast address");
+	for (unsigned int i = 0; i < cfg->n_lo_addrs; i++)
+		if (nsrun_addr_equal(&cfg->lo_addrs[i].addr, &p.addr))
+			return bad(err, "--lo-addr", arg, "given twice");
+	if (cfg->n_lo_addrs == NSRUN_LO_ADDR_MAX)
+		return bad(err, "--lo-addr", arg, "more than 8 --lo-addr");
+	cfg->lo_addrs[cfg->n_lo_addrs++] = p;
+	return 0;
+}
+
+static int parse_shape(int c, const char *arg, struct nsrun_shape *s, struct nsrun_err *err)
+{
+	const char *why = NULL, *opt;
+	int r;
+
+	switch (c) {
+	case OPT_RATE:
+		opt = "--rate";
+		r = nsrun_shape_parse_rate(arg, &s->rate, &why);
+		break;
+	case OPT_DELAY:
+		opt = "--delay";
+		r = nsrun_shape_parse_time(arg, &s->delay_ns, &why);
+		break;
+	case OPT_JITTER:
+		opt = "--jitter";
+		r = nsrun_shape_parse_time(arg, &s->jitter_ns, &why);
+		break;
+	default:
+		opt = "--loss";
+		r = nsrun_shape_parse_loss(arg, &s->loss, &why);
+		break;
+	}
+	return r < 0 ? bad(err, opt, arg, why) : 0;
 }
 
 static int parse_option(int c, const char *arg, struct nsrun_config *cfg, struct nsrun_err *err)
@@ -354,6 +425,13 @@ static int parse_option(int c, const char *arg, struct nsrun_config *cfg, struct
 	case OPT_RM:
 	case OPT_FORCE:
 		return parse_lifecycle_option(c, arg, cfg, err);
+	case OPT_LO_ADDR:
+		return parse_lo_addr(arg, cfg, err);
+	case OPT_RATE:
+	case OPT_DELAY:
+	case OPT_JITTER:
+	case OPT_LOSS:
+		return parse_shape(c, arg, &cfg->shape, err);
 	case 'v':
 		cfg->verbosity = 1;
 		return 0;
@@ -432,6 +510,8 @@ int nsrun_cli_parse(int argc, char **argv, const char *env_state_dir, struct nsr
 					     argv[optind]);
 		return 0;
 	}
+	if (cfg->shape.jitter_ns && !cfg->shape.delay_ns)
+		return nsrun_err_set(err, EINVAL, "--jitter: needs a --delay to vary");
 	if (optind >= argc)
 		return nsrun_err_set(err, EINVAL, "command: missing (usage: nsrun [OPTIONS] [--] COMMAND [ARG...])");
 	if (!argv[optind][0])

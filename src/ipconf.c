@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <linux/if_addr.h>
+#include <linux/ip.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <string.h>
@@ -101,10 +102,29 @@ int nsrun_ipconf_add_addr(struct nsrun_nl *nl, int ifindex, const struct nsrun_p
 	return r < 0 ? nsrun_err_ctx(err, "%s", a) : 0;
 }
 
+/*
+ * With VIPs on lo, the namespace must not answer ARP for them on its link
+ * (arp_ignore=1: only for addresses of the asking interface) nor use them
+ * as ARP source (arp_announce=2).  The kernel applies max(all, <if>) to
+ * both, so eth0's own settings suffice: it is the only interface facing the
+ * network.
+ */
+static const struct nsrun_devconf arp_plain[] = {
+	{ IPV4_DEVCONF_ARP_NOTIFY, 1 },
+};
+static const struct nsrun_devconf arp_dsr[] = {
+	{ IPV4_DEVCONF_ARP_NOTIFY, 1 },
+	{ IPV4_DEVCONF_ARP_IGNORE, 1 },
+	{ IPV4_DEVCONF_ARP_ANNOUNCE, 2 },
+};
+
 int nsrun_ipconf_inside(struct nsrun_nl *nl, int ifindex, const struct nsrun_prefix *addr,
-			const struct nsrun_addr *gw, struct nsrun_err *err)
+			const struct nsrun_addr *gw, const struct nsrun_prefix *lo_addrs,
+			unsigned int n_lo, struct nsrun_err *err)
 {
-	char buf[1024] __attribute__((aligned(NLMSG_ALIGNTO)));
+	char buf[2048] __attribute__((aligned(NLMSG_ALIGNTO)));
+	const struct nsrun_devconf *conf = n_lo ? arp_dsr : arp_plain;
+	size_t nconf = n_lo ? sizeof(arp_dsr) / sizeof(arp_dsr[0]) : 1;
 	struct nsrun_nl_batch b;
 	void *tail;
 	size_t room;
@@ -122,10 +142,13 @@ int nsrun_ipconf_inside(struct nsrun_nl *nl, int ifindex, const struct nsrun_pre
 	 * arp_notify announces it; the route needs the link up. */
 	PUSH(nsrun_ipconf_build_addr(tail, room, nsrun_nl_batch_seq(&b), ifindex, addr),
 	     "add address");
-	PUSH(nsrun_link_build_arp_notify(tail, room, nsrun_nl_batch_seq(&b), ifindex),
-	     "set arp_notify");
+	PUSH(nsrun_link_build_inet_conf(tail, room, nsrun_nl_batch_seq(&b), ifindex, conf, nconf),
+	     n_lo ? "set arp_notify, arp_ignore, arp_announce" : "set arp_notify");
 	PUSH(nsrun_link_build_up(tail, room, nsrun_nl_batch_seq(&b), ifindex), "set link up");
 	PUSH(nsrun_link_build_up(tail, room, nsrun_nl_batch_seq(&b), 1), "set lo up");
+	for (unsigned int i = 0; i < n_lo; i++)
+		PUSH(nsrun_ipconf_build_addr(tail, room, nsrun_nl_batch_seq(&b), 1, &lo_addrs[i]),
+		     "add address to lo");
 	PUSH(nsrun_ipconf_build_default_route(tail, room, nsrun_nl_batch_seq(&b), ifindex, gw),
 	     "add default route");
 #undef PUSH

@@ -24,6 +24,7 @@
 #include "nsrun/netns.h"
 #include "nsrun/privs.h"
 #include "nsrun/proc.h"
+#include "nsrun/shape.h"
 #include "nsrun/resolv.h"
 
 extern char **environ;
@@ -51,6 +52,7 @@ struct launch {
 	struct nsrun_lease lease;       /* ours, once allocated */
 	bool leased;
 	unsigned int prefix_len;
+	struct nsrun_shaper shaper;     /* link shaping, decided in preflight */
 	char exec_path[EXEC_PATH_MAX];
 	char ifname[IFNAMSIZ];          /* inside */
 	uint8_t mac[NSRUN_MAC_LEN];     /* inside */
@@ -453,7 +455,12 @@ static int configure_inside(struct launch *l, struct nsrun_err *err)
 		return nsrun_err_set(err, ENODEV, "inside: %s: not found after creation",
 				     l->cfg->ifname);
 	}
-	r = nsrun_ipconf_inside(&inner, ifindex, &addr, &l->br.addr.addr, err);
+	r = nsrun_ipconf_inside(&inner, ifindex, &addr, &l->br.addr.addr, l->cfg->lo_addrs,
+				l->cfg->n_lo_addrs, err);
+	/* Before privileges drop: the target cannot undo it. */
+	if (r == 0 && nsrun_shape_apply(&inner, ifindex, l->cfg->mtu ? l->cfg->mtu : l->br.mtu,
+					&l->shaper, err) < 0)
+		r = nsrun_err_ctx(err, "inside: shape %s", l->cfg->ifname);
 	nsrun_nl_close(&inner);
 	return r;
 }
@@ -636,6 +643,22 @@ static int export_env(const struct launch *l, struct nsrun_err *err)
 }
 
 /* A new namespace, wired to the bridge, with its address and route. */
+/* The host end's egress: the namespace's inbound direction. */
+static int shape_host(struct launch *l, struct nsrun_err *err)
+{
+	int ifindex;
+
+	if (!nsrun_shape_any(&l->cfg->shape))
+		return 0;
+	ifindex = nsrun_link_ifindex(&l->host, l->lease.ifname);
+	if (ifindex <= 0)
+		return nsrun_err_set(err, ENODEV, "veth %s: not found after creation",
+				     l->lease.ifname);
+	if (nsrun_shape_apply(&l->host, ifindex, l->br.mtu, &l->shaper, err) < 0)
+		return nsrun_err_ctx(err, "veth %s: shape", l->lease.ifname);
+	return 0;
+}
+
 static int setup_network(struct launch *l, struct nsrun_err *err)
 {
 	const struct nsrun_config *cfg = l->cfg;
@@ -656,6 +679,9 @@ static int setup_network(struct launch *l, struct nsrun_err *err)
 	r = wire(l, err);
 	if (r < 0)
 		return r;
+	r = shape_host(l, err);
+	if (r < 0)
+		return r;
 	nsrun_fault_point("veth-created");
 	nsrun_log_step("veth");
 	r = configure_inside(l, err);
@@ -668,7 +694,7 @@ static int setup_network(struct launch *l, struct nsrun_err *err)
 
 int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err)
 {
-	struct launch l = { .cfg = cfg, .host_mntns = -1, .has_env = true };
+	struct launch l = { .cfg = cfg, .host_mntns = -1, .has_env = true, .shaper.prog_fd = -1 };
 	int r;
 
 	snprintf(l.ifname, sizeof(l.ifname), "%s", cfg->ifname);
@@ -682,6 +708,10 @@ int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err)
 	if (r < 0)
 		return NSRUN_EXIT_FAILURE;
 	r = lifecycle_preflight(&l, err);
+	if (r < 0)
+		goto fail;
+	/* Shaping the kernel cannot do fails here, before anything exists. */
+	r = nsrun_shape_prepare(&l.shaper, &cfg->shape, err);
 	if (r < 0)
 		goto fail;
 	nsrun_log_step("preflight");
@@ -702,6 +732,7 @@ int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err)
 	if (r < 0)
 		goto fail;
 	nsrun_nl_close(&l.host);
+	nsrun_shape_release(&l.shaper);
 
 	r = nsrun_mount_fresh_sys(err);
 	if (r < 0)
@@ -728,5 +759,6 @@ int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err)
 fail:
 	rollback(&l);
 	nsrun_nl_close(&l.host);
+	nsrun_shape_release(&l.shaper);
 	return NSRUN_EXIT_FAILURE;
 }

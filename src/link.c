@@ -98,22 +98,33 @@ struct nlmsghdr *nsrun_link_build_up(void *buf, size_t room, uint32_t seq, int i
 	return nlh;
 }
 
-struct nlmsghdr *nsrun_link_build_arp_notify(void *buf, size_t room, uint32_t seq, int ifindex)
+struct nlmsghdr *nsrun_link_build_inet_conf(void *buf, size_t room, uint32_t seq, int ifindex,
+					    const struct nsrun_devconf *conf, size_t n)
 {
-	struct nlattr *af, *inet, *conf;
+	struct nlattr *af, *inet, *nest;
 	struct nlmsghdr *nlh = put_link_header(buf, room, seq, RTM_NEWLINK, NLM_F_ACK, ifindex, NULL);
 
 	if (!nlh)
 		return NULL;
 	af = mnl_attr_nest_start_check(nlh, room, IFLA_AF_SPEC);
 	inet = af ? mnl_attr_nest_start_check(nlh, room, AF_INET) : NULL;
-	conf = inet ? mnl_attr_nest_start_check(nlh, room, IFLA_INET_CONF) : NULL;
-	if (!conf || !mnl_attr_put_u32_check(nlh, room, IPV4_DEVCONF_ARP_NOTIFY, 1))
+	nest = inet ? mnl_attr_nest_start_check(nlh, room, IFLA_INET_CONF) : NULL;
+	if (!nest)
 		return NULL;
-	mnl_attr_nest_end(nlh, conf);
+	for (size_t i = 0; i < n; i++)
+		if (!mnl_attr_put_u32_check(nlh, room, conf[i].id, conf[i].value))
+			return NULL;
+	mnl_attr_nest_end(nlh, nest);
 	mnl_attr_nest_end(nlh, inet);
 	mnl_attr_nest_end(nlh, af);
 	return nlh;
+}
+
+struct nlmsghdr *nsrun_link_build_arp_notify(void *buf, size_t room, uint32_t seq, int ifindex)
+{
+	static const struct nsrun_devconf notify = { IPV4_DEVCONF_ARP_NOTIFY, 1 };
+
+	return nsrun_link_build_inet_conf(buf, room, seq, ifindex, &notify, 1);
 }
 
 struct nlmsghdr *nsrun_link_build_set_mac(void *buf, size_t room, uint32_t seq, int ifindex,

@@ -8,10 +8,12 @@
 
 #include "nsrun/addr.h"
 #include "nsrun/err.h"
+#include "nsrun/shape.h"
 
 #define NSRUN_DEFAULT_BRIDGE "nsrun0"
 #define NSRUN_DEFAULT_SUBNET "10.47.0.0/16"
 #define NSRUN_DEFAULT_IFNAME "eth0"
+#define NSRUN_LO_ADDR_MAX 8
 
 enum nsrun_action {
 	NSRUN_ACTION_LAUNCH,
@@ -49,6 +51,10 @@ struct nsrun_config {
 	int info_fd;                    /* --info-fd; -1 when none */
 	bool force;                     /* --rm --force */
 	bool json;                      /* --list --json */
+	/* --lo-addr (VIPs for direct server return) and link shaping */
+	struct nsrun_prefix lo_addrs[NSRUN_LO_ADDR_MAX];
+	unsigned int n_lo_addrs;
+	struct nsrun_shape shape;
 	char **command;                 /* NULL-terminated, from argv */
 	int command_argc;
 };

@@ -22,9 +22,11 @@ int nsrun_ipconf_add_addr(struct nsrun_nl *nl, int ifindex, const struct nsrun_p
 
 /*
  * Inside the namespace, in one batch: the address on ifindex, arp_notify,
- * the link up (which announces the address), lo up, the default route.
+ * the link up (which announces the address), lo up, lo_addrs[0..n_lo) on lo
+ * (then also arp_ignore=1, arp_announce=2 on ifindex), the default route.
  */
 int nsrun_ipconf_inside(struct nsrun_nl *nl, int ifindex, const struct nsrun_prefix *addr,
-			const struct nsrun_addr *gw, struct nsrun_err *err);
+			const struct nsrun_addr *gw, const struct nsrun_prefix *lo_addrs,
+			unsigned int n_lo, struct nsrun_err *err);
 
 #endif

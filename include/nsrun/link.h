@@ -41,6 +41,14 @@ struct nlmsghdr *nsrun_link_build_alias(void *buf, size_t room, uint32_t seq, co
 					const char *alias);
 struct nlmsghdr *nsrun_link_build_up(void *buf, size_t room, uint32_t seq, int ifindex);
 struct nlmsghdr *nsrun_link_build_arp_notify(void *buf, size_t room, uint32_t seq, int ifindex);
+/* One IPv4 setting of an interface (IPV4_DEVCONF_*), as sysctl conf/<if>/. */
+struct nsrun_devconf {
+	uint16_t id;
+	uint32_t value;
+};
+/* Sets conf[0..n) on ifindex (IFLA_AF_SPEC / AF_INET / IFLA_INET_CONF). */
+struct nlmsghdr *nsrun_link_build_inet_conf(void *buf, size_t room, uint32_t seq, int ifindex,
+					    const struct nsrun_devconf *conf, size_t n);
 struct nlmsghdr *nsrun_link_build_set_mac(void *buf, size_t room, uint32_t seq, int ifindex,
 					  const uint8_t mac[NSRUN_MAC_LEN]);
 struct nlmsghdr *nsrun_link_build_bridge(void *buf, size_t room, uint32_t seq, const char *name,
