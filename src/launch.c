@@ -355,7 +355,7 @@ static int allocate(struct launch *l, struct nsrun_err *err)
 		bool retry = false;
 		int r = allocate_once(l, &retry, err);
 
-		if (!retry || tries == 400)
+		if (!retry || tries == 1000) /* 5 s */
 			return r;
 		if (tries == 0)
 			nsrun_log_verbose("address busy: waiting for the previous namespace to go");
