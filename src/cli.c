@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nsrun/caps.h"
 #include "nsrun/leasefile.h"
 #include "nsrun/name.h"
+#include "nsrun/policy.h"
 
 enum {
 	OPT_SUBNET = 0x100,
@@ -16,6 +18,10 @@ enum {
 	OPT_MTU,
 	OPT_MAC,
 	OPT_STATE_DIR,
+	OPT_USER,
+	OPT_CAP_ADD,
+	OPT_CAP_DROP,
+	OPT_SECCOMP,
 };
 
 static const struct option long_options[] = {
@@ -26,6 +32,10 @@ static const struct option long_options[] = {
 	{ "mtu", required_argument, NULL, OPT_MTU },
 	{ "mac", required_argument, NULL, OPT_MAC },
 	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
+	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
+	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -52,6 +62,15 @@ void nsrun_cli_usage(FILE *f)
 	      "State:\n"
 	      "      --state-dir DIR   lease files (default $NSRUN_STATE_DIR or " NSRUN_DEFAULT_STATE_DIR
 	      ")\n"
+	      "\n"
+	      "Privileges:\n"
+	      "      --user USER[:GROUP]  run COMMAND as USER (root only), with no capabilities\n"
+	      "      --cap-add CAP     keep capability CAP (e.g. NET_ADMIN; ALL: all)\n"
+	      "      --cap-drop CAP    drop capability CAP from the default set (ALL: all)\n"
+	      "      --seccomp default|none|FILE\n"
+	      "                        system call filter: the default profile, none, or\n"
+	      "                        the system calls listed in FILE (denied with EPERM);\n"
+	      "                        default unless root runs COMMAND as root\n"
 	      "\n"
 	      "Output:\n"
 	      "  -v, --verbose         each setup step and its duration, on stderr\n"
@@ -124,6 +143,97 @@ static int parse_state_dir(const char *what, const char *arg, struct nsrun_confi
 	return 0;
 }
 
+/* USER[:GROUP], each a name or a number; resolved at launch (privs.c). */
+static int parse_user(const char *arg, struct nsrun_config *cfg, struct nsrun_err *err)
+{
+	char user[NSRUN_POLICY_NAME_MAX + 2];
+	const char *colon = strchr(arg, ':'), *why;
+
+	if ((colon ? (size_t)(colon - arg) : strlen(arg)) >= sizeof(user))
+		return bad(err, "--user", arg, "longer than 32 bytes");
+	snprintf(user, sizeof(user), "%.*s", colon ? (int)(colon - arg) : (int)strlen(arg), arg);
+	why = nsrun_policy_name_invalid(user);
+	if (!why && colon)
+		why = nsrun_policy_name_invalid(colon + 1);
+	if (why)
+		return bad(err, "--user", arg, why);
+	cfg->user = arg;
+	return 0;
+}
+
+static int parse_cap(const char *opt, const char *arg, uint64_t *set, bool *all,
+		     struct nsrun_err *err)
+{
+	int cap;
+
+	if (nsrun_caps_from_name(arg, &cap) < 0)
+		return bad(err, opt, arg, "unknown capability (names as in capabilities(7), e.g. NET_RAW, or ALL)");
+	if (cap == NSRUN_CAP_ALL)
+		*all = true;
+	else
+		*set |= UINT64_C(1) << cap;
+	return 0;
+}
+
+static int parse_seccomp(const char *arg, struct nsrun_config *cfg, struct nsrun_err *err)
+{
+	if (!strcmp(arg, "default")) {
+		cfg->seccomp = NSRUN_SECCOMP_DEFAULT;
+	} else if (!strcmp(arg, "none")) {
+		cfg->seccomp = NSRUN_SECCOMP_NONE;
+	} else if (!*arg) {
+		return bad(err, "--seccomp", "''", "expected default, none or a file");
+	} else {
+		cfg->seccomp = NSRUN_SECCOMP_FILE;
+		cfg->seccomp_file = arg;
+	}
+	return 0;
+}
+
+/* Adding and dropping the same capability says two things at once. */
+static int check_caps(const struct nsrun_config *cfg, struct nsrun_err *err)
+{
+	uint64_t both = cfg->cap_add & cfg->cap_drop;
+	char name[NSRUN_CAP_NAME_MAX];
+
+	if (cfg->cap_add_all && cfg->cap_drop_all)
+		return nsrun_err_set(err, EINVAL, "--cap-add ALL and --cap-drop ALL: contradict each other");
+	for (int cap = 0; both && cap < 64; cap++) {
+		if (both & (UINT64_C(1) << cap)) {
+			nsrun_caps_name(cap, name);
+			return nsrun_err_set(err, EINVAL,
+					     "--cap-add %s and --cap-drop %s: contradict each other", name,
+					     name);
+		}
+	}
+	return 0;
+}
+
+const char *nsrun_cli_option_name(unsigned int i)
+{
+	return i < sizeof(long_options) / sizeof(long_options[0]) ? long_options[i].name : NULL;
+}
+
+int nsrun_cli_option_index(const char *name)
+{
+	for (unsigned int i = 0; long_options[i].name; i++)
+		if (!strcmp(long_options[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+/* Records which option was given, for the policy (policy.c). */
+static void mark_used(int c, int longindex, struct nsrun_config *cfg)
+{
+	_Static_assert(sizeof(long_options) / sizeof(long_options[0]) <= 65,
+		       "options_used has 64 bits");
+	for (unsigned int i = 0; longindex < 0 && long_options[i].name; i++)
+		if (long_options[i].val == c)
+			longindex = (int)i;
+	if (longindex >= 0)
+		cfg->options_used |= UINT64_C(1) << longindex;
+}
+
 static int parse_option(int c, const char *arg, struct nsrun_config *cfg, struct nsrun_err *err)
 {
 	unsigned long v;
@@ -165,6 +275,14 @@ static int parse_option(int c, const char *arg, struct nsrun_config *cfg, struct
 		return 0;
 	case OPT_STATE_DIR:
 		return parse_state_dir("--state-dir", arg, cfg, err);
+	case OPT_USER:
+		return parse_user(arg, cfg, err);
+	case OPT_CAP_ADD:
+		return parse_cap("--cap-add", arg, &cfg->cap_add, &cfg->cap_add_all, err);
+	case OPT_CAP_DROP:
+		return parse_cap("--cap-drop", arg, &cfg->cap_drop, &cfg->cap_drop_all, err);
+	case OPT_SECCOMP:
+		return parse_seccomp(arg, cfg, err);
 	case 'v':
 		cfg->verbosity = 1;
 		return 0;
@@ -196,13 +314,19 @@ int nsrun_cli_parse(int argc, char **argv, const char *env_state_dir, struct nsr
 		r = parse_state_dir("NSRUN_STATE_DIR", env_state_dir, cfg, err);
 		if (r < 0)
 			return r;
+		cfg->state_dir_env = true;
 	}
 
 	optind = 0; /* full re-initialisation (glibc), so tests can parse twice */
 	opterr = 0;
 	/* '+': stop at the first non-option, so the command's own options are
 	 * never read as ours; ':': report a missing argument distinctly. */
-	while ((c = getopt_long(argc, argv, "+:b:vqhV", long_options, NULL)) != -1) {
+	for (;;) {
+		int longindex = -1;
+
+		c = getopt_long(argc, argv, "+:b:vqhV", long_options, &longindex);
+		if (c == -1)
+			break;
 		if (c == '?') {
 			if (optopt)
 				return nsrun_err_set(err, EINVAL, "-%c: unknown option (see --help)",
@@ -216,7 +340,11 @@ int nsrun_cli_parse(int argc, char **argv, const char *env_state_dir, struct nsr
 		r = parse_option(c, optarg, cfg, err);
 		if (r < 0)
 			return r;
+		mark_used(c, longindex, cfg);
 	}
+	r = check_caps(cfg, err);
+	if (r < 0)
+		return r;
 	if (cfg->action != NSRUN_ACTION_LAUNCH)
 		return 0;
 	if (optind >= argc)
