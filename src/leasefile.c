@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "nsrun/privs.h"
+
 static int open_dir(const char *dir, struct nsrun_err *err)
 {
 	struct stat st;
@@ -40,10 +42,10 @@ static int open_dir(const char *dir, struct nsrun_err *err)
 		close(fd);
 		return nsrun_err_sys(err, e, "state directory %s", dir);
 	}
-	if (st.st_uid != geteuid()) {
+	if (st.st_uid != nsrun_privs_fsuid()) {
 		close(fd);
 		return nsrun_err_set(err, EPERM, "state directory %s: owned by uid %u, not %u", dir,
-				     (unsigned int)st.st_uid, (unsigned int)geteuid());
+				     (unsigned int)st.st_uid, (unsigned int)nsrun_privs_fsuid());
 	}
 	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
 		close(fd);
@@ -64,9 +66,13 @@ int nsrun_leasefile_open(struct nsrun_leasefile *lf, const char *dir, const char
 	lf->dirfd = lf->lockfd = -1;
 	snprintf(lf->bridge, sizeof(lf->bridge), "%s", bridge);
 	snprintf(lf->path, sizeof(lf->path), "%s/%s.leases", dir, bridge);
-	r = open_dir(dir, err);
+	/* A user's nsrun keeps its state as root's (privs.h); until close. */
+	r = nsrun_privs_state_enter(err);
 	if (r < 0)
 		return r;
+	r = open_dir(dir, err);
+	if (r < 0)
+		goto fail;
 	lf->dirfd = r;
 	snprintf(name, sizeof(name), "%s.lock", bridge);
 	lf->lockfd = openat(lf->dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -93,6 +99,7 @@ void nsrun_leasefile_close(struct nsrun_leasefile *lf)
 	if (lf->dirfd >= 0)
 		close(lf->dirfd);
 	lf->lockfd = lf->dirfd = -1;
+	nsrun_privs_state_leave();
 }
 
 static int read_all(int fd, char **out, size_t *outlen, size_t max)

@@ -5,6 +5,7 @@
 #include "nsrun/cli.h"
 #include "nsrun/launch.h"
 #include "nsrun/log.h"
+#include "nsrun/privs.h"
 
 #ifndef NSRUN_VERSION
 #define NSRUN_VERSION "0.0.0"
@@ -14,9 +15,15 @@
 int main(int argc, char **argv)
 {
 	struct nsrun_config cfg;
+	struct nsrun_privs privs;
 	struct nsrun_err err = { 0 };
 	int status;
 
+	/* Before anything opens a descriptor or trusts an id (privs.h). */
+	if (argc < 1 || nsrun_privs_init(&err) < 0) {
+		nsrun_log_error("%s", argc < 1 ? "no arguments, not even a program name" : err.msg);
+		return NSRUN_EXIT_FAILURE;
+	}
 	if (nsrun_cli_parse(argc, argv, getenv("NSRUN_STATE_DIR"), &cfg, &err) < 0) {
 		nsrun_log_error("%s", err.msg);
 		return NSRUN_EXIT_FAILURE;
@@ -32,6 +39,12 @@ int main(int argc, char **argv)
 	case NSRUN_ACTION_LAUNCH:
 		break;
 	}
+	/* The whole request is checked before anything is set up. */
+	if (nsrun_privs_plan(&cfg, &privs, &err) < 0) {
+		nsrun_log_error("%s", err.msg);
+		return NSRUN_EXIT_FAILURE;
+	}
+	cfg.privs = &privs;
 	status = nsrun_launch(&cfg, &err);
 	nsrun_log_error("%s", err.msg);
 	return status;
