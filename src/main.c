@@ -46,6 +46,7 @@ int main(int argc, char **argv)
 	}
 	cfg.privs = &privs;
 	status = nsrun_launch(&cfg, &err);
+	nsrun_privs_free(&privs);
 	nsrun_log_error("%s", err.msg);
 	return status;
 }

@@ -74,6 +74,25 @@ static uint64_t all_caps(void)
 	return last >= 64 ? ~UINT64_C(0) : CAP_BIT(last) - 1;
 }
 
+static bool has_cap(cap_t c, cap_value_t cap, cap_flag_t set)
+{
+	cap_flag_value_t v = CAP_CLEAR;
+
+	return cap_get_flag(c, cap, set, &v) == 0 && v == CAP_SET;
+}
+
+/* The permitted set: what nsrun can hand on at all. */
+static uint64_t held_caps(void)
+{
+	__attribute__((cleanup(free_cap))) cap_t c = cap_get_proc();
+	uint64_t m = 0;
+
+	for (cap_value_t cap = 0; c && cap < 64; cap++)
+		if (has_cap(c, cap, CAP_PERMITTED))
+			m |= CAP_BIT(cap);
+	return m;
+}
+
 /* ---- start-up ---------------------------------------------------------------- */
 
 /* A closed 0, 1 or 2 would be taken by nsrun's next open(): a lease file
@@ -199,13 +218,6 @@ int nsrun_privs_init(struct nsrun_err *err)
 
 /* ---- capabilities nsrun holds ----------------------------------------------- */
 
-static bool has_cap(cap_t c, cap_value_t cap, cap_flag_t set)
-{
-	cap_flag_value_t v = CAP_CLEAR;
-
-	return cap_get_flag(c, cap, set, &v) == 0 && v == CAP_SET;
-}
-
 int nsrun_privs_check(struct nsrun_err *err)
 {
 	__attribute__((cleanup(free_cap))) cap_t c = cap_get_proc();
@@ -330,7 +342,7 @@ static void caller_name(struct nsrun_privs *p)
 		snprintf(p->name, sizeof(p->name), "%u", (unsigned int)p->ruid);
 }
 
-static int refuse_unheld(uint64_t caps, struct nsrun_err *err)
+static int refuse_unheld(const struct nsrun_privs *p, uint64_t caps, struct nsrun_err *err)
 {
 	char name[NSRUN_CAP_NAME_MAX], lower[NSRUN_CAP_NAME_MAX];
 	int cap = 0;
@@ -343,6 +355,10 @@ static int refuse_unheld(uint64_t caps, struct nsrun_err *err)
 		if (!name[i])
 			break;
 	}
+	if (!p->user_mode)
+		return nsrun_err_set(err, EPERM,
+				     "--cap-add %s: nsrun itself does not hold it (not in its bounding set)",
+				     name);
 	return nsrun_err_set(err, EPERM,
 			     "--cap-add %s: nsrun itself does not hold it (install it with `make install-privileged PRIV_EXTRA_CAPS=cap_%s`)",
 			     name, lower);
@@ -351,7 +367,6 @@ static int refuse_unheld(uint64_t caps, struct nsrun_err *err)
 /* A user other than root: the policy decides, the target is the caller. */
 static int plan_user(const struct nsrun_config *cfg, struct nsrun_privs *p, struct nsrun_err *err)
 {
-	__attribute__((cleanup(free_cap))) cap_t held = NULL;
 	struct who_ctx wc = { .uid = p->ruid };
 	struct nsrun_policy_who who = { p->name, who_is_user, who_in_group, &wc };
 	struct nsrun_policy pol;
@@ -388,10 +403,6 @@ static int plan_user(const struct nsrun_config *cfg, struct nsrun_privs *p, stru
 	p->uid = p->ruid;
 	p->gid = p->rgid;
 	p->caps = cfg->cap_drop_all ? 0 : cfg->cap_add & ~cfg->cap_drop;
-	held = cap_get_proc();
-	for (cap_value_t cap = 0; cap < 64; cap++)
-		if ((p->caps & CAP_BIT(cap)) && (!held || !has_cap(held, cap, CAP_PERMITTED)))
-			return refuse_unheld(CAP_BIT(cap), err);
 	return 0;
 }
 
@@ -422,6 +433,8 @@ static int plan_as_user(const struct nsrun_config *cfg, struct nsrun_privs *p,
 	snprintf(user, sizeof(user), "%.*s",
 		 colon ? (int)(colon - cfg->user) : (int)strlen(cfg->user), cfg->user);
 	pw = getpwnam(user);
+	if (!pw && parse_id(user, &v))
+		pw = getpwuid((uid_t)v);
 	if (pw) {
 		p->uid = pw->pw_uid;
 		p->gid = pw->pw_gid;
@@ -464,7 +477,7 @@ static int plan_as_user(const struct nsrun_config *cfg, struct nsrun_privs *p,
 			return nsrun_err_set(err, E2BIG, "--user %s: too many groups", cfg->user);
 		n = got;
 	}
-	p->caps = (cfg->cap_add_all ? all_caps() : cfg->cap_add) &
+	p->caps = (cfg->cap_add_all ? held_caps() : cfg->cap_add) &
 		  ~(cfg->cap_drop_all ? all_caps() : cfg->cap_drop);
 	/* Root's own descriptors are not for another user. */
 	p->close_inherited = true;
@@ -474,11 +487,13 @@ static int plan_as_user(const struct nsrun_config *cfg, struct nsrun_privs *p,
 
 static int plan_root(const struct nsrun_config *cfg, struct nsrun_privs *p)
 {
-	uint64_t caps = mask_of(nsrun_privs_default_caps, nsrun_privs_default_ncaps);
+	/* The default set is a ceiling: what root itself lacks is left out. */
+	uint64_t caps = mask_of(nsrun_privs_default_caps, nsrun_privs_default_ncaps) & held_caps();
 
-	/* As Docker: ALL first, then the single capabilities. */
+	/* As Docker: ALL first, then the single capabilities.  ALL is all
+	 * that nsrun holds. */
 	if (cfg->cap_add_all)
-		caps = all_caps();
+		caps = held_caps();
 	if (cfg->cap_drop_all)
 		caps = 0;
 	caps = (caps | cfg->cap_add) & ~cfg->cap_drop;
@@ -516,6 +531,9 @@ int nsrun_privs_plan(const struct nsrun_config *cfg, struct nsrun_privs *p,
 		nsrun_caps_name(cap, name);
 		r = nsrun_err_set(err, EINVAL, "--cap-add %s: not supported by this kernel", name);
 	}
+	/* A capability nsrun lacks cannot be handed on. */
+	if (r == 0 && (p->caps & ~held_caps()))
+		r = refuse_unheld(p, p->caps & ~held_caps(), err);
 	if (r == 0) {
 		if (mode == NSRUN_SECCOMP_UNSET)
 			mode = p->target_root ? NSRUN_SECCOMP_NONE : NSRUN_SECCOMP_DEFAULT;
