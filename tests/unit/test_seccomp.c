@@ -116,6 +116,28 @@ static void test_default_profile_table(void **state)
 	}
 }
 
+/* The README documents the profile: every entry of the table is there. */
+static void test_default_profile_documented(void **state)
+{
+	static char readme[1 << 17];
+	FILE *f = fopen("README.md", "r");
+	size_t n;
+
+	(void)state;
+	if (!f)
+		skip(); /* run from elsewhere than the source tree */
+	n = fread(readme, 1, sizeof(readme) - 1, f);
+	fclose(f);
+	readme[n] = '\0';
+	for (const struct nsrun_seccomp_entry *e = nsrun_seccomp_default_profile; e->syscall; e++) {
+		char quoted[64];
+
+		snprintf(quoted, sizeof(quoted), "`%s`", e->syscall);
+		if (!strstr(readme, quoted))
+			fail_msg("%s: in the default profile, not in README.md", e->syscall);
+	}
+}
+
 static void test_prepare(void **state)
 {
 	struct nsrun_seccomp *s = (struct nsrun_seccomp *)1;
@@ -140,6 +162,7 @@ int main(void)
 		cmocka_unit_test(test_parse_good),
 		cmocka_unit_test(test_parse_bad),
 		cmocka_unit_test(test_default_profile_table),
+		cmocka_unit_test(test_default_profile_documented),
 		cmocka_unit_test(test_prepare),
 	};
 
