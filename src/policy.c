@@ -42,6 +42,7 @@
 
 #include "nsrun/caps.h"
 #include "nsrun/cli.h"
+#include "nsrun/fileio.h"
 #include "nsrun/name.h"
 #include "nsrun/seccomp.h"
 
@@ -83,25 +84,16 @@ static bool listed(const char *const *list, const char *name)
 
 const char *nsrun_policy_name_invalid(const char *name)
 {
+	char base[NSRUN_POLICY_NAME_MAX + 1];
 	size_t len = strlen(name);
 
-	if (len == 0)
-		return "empty name";
 	if (len > NSRUN_POLICY_NAME_MAX)
 		return "longer than 32 bytes";
-	if (name[0] == '-' || name[0] == '.')
-		return "starts with '-' or '.'";
-	for (size_t i = 0; i < len; i++) {
-		char c = name[i];
-
-		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		    c == '_' || c == '.' || c == '-')
-			continue;
-		if (c == '$' && i > 0 && i == len - 1)
-			continue;
-		return "only letters, digits, '_', '.', '-' (and a final '$') are allowed";
-	}
-	return NULL;
+	/* The rule of namespace names, plus a final '$' (machine accounts). */
+	memcpy(base, name, len + 1);
+	if (len > 1 && base[len - 1] == '$')
+		base[len - 1] = '\0';
+	return nsrun_netns_name_invalid(base);
 }
 
 /* ---- parser ----------------------------------------------------------------- */
@@ -474,31 +466,15 @@ static int check_node(int fd, const char *path, bool dir, struct nsrun_err *err)
 
 static int read_policy(int fd, struct nsrun_policy *p, struct nsrun_err *err)
 {
-	char *buf = malloc(NSRUN_POLICY_FILE_MAX + 1);
+	char *buf = NULL;
 	size_t len = 0;
-	int rc;
+	int rc = nsrun_fileio_read_all(fd, &buf, &len, NSRUN_POLICY_FILE_MAX);
 
-	if (!buf)
-		return nsrun_err_set(err, ENOMEM, "policy %s: out of memory", nsrun_policy_path());
-	while (len <= NSRUN_POLICY_FILE_MAX) {
-		ssize_t n = read(fd, buf + len, NSRUN_POLICY_FILE_MAX + 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = nsrun_err_sys(err, errno, "policy %s: read", nsrun_policy_path());
-			free(buf);
-			return rc;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	if (len > NSRUN_POLICY_FILE_MAX) {
-		free(buf);
+	if (rc == -EFBIG)
 		return nsrun_err_set(err, EFBIG, "policy %s: larger than %d bytes", nsrun_policy_path(),
 				     NSRUN_POLICY_FILE_MAX);
-	}
+	if (rc < 0)
+		return nsrun_err_sys(err, -rc, "policy %s: read", nsrun_policy_path());
 	rc = nsrun_policy_parse(buf, len, p, err);
 	free(buf);
 	return rc < 0 ? nsrun_err_ctx(err, "policy %s", nsrun_policy_path()) : 0;

@@ -14,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "nsrun/fileio.h"
+
 /*
  * The default profile, one line per system call and why a program in a
  * throw-away network namespace never needs it.  Most of these also need a
@@ -204,33 +206,16 @@ static int read_list(const char *file, struct nsrun_seccomp_list *l, struct nsru
 		close(fd);
 		return nsrun_err_set(err, EINVAL, "--seccomp %s: not a regular file", file);
 	}
-	buf = malloc(NSRUN_SECCOMP_FILE_MAX + 1);
-	if (!buf) {
-		close(fd);
-		return nsrun_err_set(err, ENOMEM, "--seccomp %s: out of memory", file);
-	}
-	while (len <= NSRUN_SECCOMP_FILE_MAX) {
-		ssize_t n = read(fd, buf + len, NSRUN_SECCOMP_FILE_MAX + 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n < 0)
-				len = SIZE_MAX;
-			break;
-		}
-		len += (size_t)n;
-	}
+	rc = nsrun_fileio_read_all(fd, &buf, &len, NSRUN_SECCOMP_FILE_MAX);
 	close(fd);
-	if (len == SIZE_MAX)
-		rc = nsrun_err_sys(err, errno, "--seccomp %s: read", file);
-	else if (len > NSRUN_SECCOMP_FILE_MAX)
-		rc = nsrun_err_set(err, EFBIG, "--seccomp %s: larger than %d bytes", file,
-				   NSRUN_SECCOMP_FILE_MAX);
-	else if ((rc = nsrun_seccomp_parse_list(buf, len, l, err)) < 0)
-		nsrun_err_ctx(err, "--seccomp %s", file);
+	if (rc == -EFBIG)
+		return nsrun_err_set(err, EFBIG, "--seccomp %s: larger than %d bytes", file,
+				     NSRUN_SECCOMP_FILE_MAX);
+	if (rc < 0)
+		return nsrun_err_sys(err, -rc, "--seccomp %s: read", file);
+	rc = nsrun_seccomp_parse_list(buf, len, l, err);
 	free(buf);
-	return rc;
+	return rc < 0 ? nsrun_err_ctx(err, "--seccomp %s", file) : 0;
 }
 
 /* ---- the filter ------------------------------------------------------------- */
