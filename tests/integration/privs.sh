@@ -11,7 +11,8 @@
 #   the real /etc is never touched (a BUILD=... sub-build would rebuild
 #   everything for one string).
 # - $NSRT_CAPS has the capabilities `make install-privileged` sets (read from
-#   the Makefile); $NSRT_SUID is the setuid-root alternative.
+#   the Makefile); $NSRT_SUID is the setuid-root alternative; both and the
+#   tests' other helpers are in $NSRT_BIN, on the test host's /run.
 
 # Root's launches share /run/nsrun (the test host's own) with the user's.
 unset NSRUN_STATE_DIR
@@ -53,11 +54,14 @@ retry groupadd "$NSRT_GROUP" || { echo "Bail out! groupadd $NSRT_GROUP"; exit 1;
 retry useradd -M -U -G "$NSRT_GROUP" -s /usr/sbin/nologin "$NSRT_USER" ||
 	{ echo "Bail out! useradd $NSRT_USER"; exit 1; }
 
-# The user must reach the binaries; the state directory stays root's.
+# The capable copies live on the test host's /run (tmpfs: extended
+# attributes for file capabilities, never mounted nosuid by lib.sh, gone
+# with the test); the user must reach them, and the files tests hand it.
+NSRT_BIN=/run/nsrt-bin
+mkdir -m 0755 "$NSRT_BIN"
 chmod 0755 "$NSRT_TMP"
-mkdir -m 0755 "$NSRT_TMP/bin"
-NSRT_CAPS=$NSRT_TMP/bin/nsrun-caps
-NSRT_SUID=$NSRT_TMP/bin/nsrun-suid
+NSRT_CAPS=$NSRT_BIN/nsrun-caps
+NSRT_SUID=$NSRT_BIN/nsrun-suid
 install -m 0755 "$POLICYTEST" "$NSRT_CAPS"
 setcap "$PRIV_CAPS=ep" "$NSRT_CAPS" || { echo "Bail out! setcap"; exit 1; }
 install -m 4755 "$POLICYTEST" "$NSRT_SUID"

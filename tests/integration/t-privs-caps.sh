@@ -50,7 +50,7 @@ is "$?/$(cat "$NSRT_TMP/err")" "125/nsrun: --cap-add NET_RAW and --cap-drop NET_
 
 # --- a user ---------------------------------------------------------------------------
 policy "allow user $U bridge br1 options cap-add"
-NSRT_CAPS_BIND=$NSRT_TMP/bin/nsrun-caps-bind
+NSRT_CAPS_BIND=$NSRT_BIN/nsrun-caps-bind
 install -m 0755 "$POLICYTEST" "$NSRT_CAPS_BIND"
 setcap "$PRIV_CAPS,cap_net_bind_service=ep" "$NSRT_CAPS_BIND"
 out=$(as_user "$NSRT_CAPS_BIND" --bridge br1 --cap-add NET_BIND_SERVICE -- sh -c "$NSRT_STATUS")

@@ -10,7 +10,7 @@ U=$NSRT_USER
 mkbridge br1 192.168.1.10/24
 policy "allow user $U bridge br1" "allow group $NSRT_GROUP bridge br2 options seccomp"
 mkbridge br2 192.168.2.10/24
-SYS=$NSRT_TMP/bin/sys
+SYS=$NSRT_BIN/sys
 cc -O2 -o "$SYS" "$NSRT_ROOT/tests/integration/sys.c" || { echo "Bail out! cc sys.c"; exit 1; }
 chmod 0755 "$SYS"
 EPERM=-$("$NSRT_PY" -c 'import errno; print(errno.EPERM)')

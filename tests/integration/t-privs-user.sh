@@ -50,9 +50,9 @@ except PermissionError:
     print("denied")' 2>&1)
 is "$out" denied "  and without it cannot"
 # The target cannot regain root by exec'ing a setuid-root program.
-install -m 4755 "$(command -v id)" "$NSRT_TMP/bin/id-suid"
-is "$(as_user "$NSRT_TMP/bin/id-suid" -u)" 0 "a setuid-root id(1) run by the user says euid 0"
-is "$($NSRUN --bridge br1 --user "$U" -- "$NSRT_TMP/bin/id-suid" -u)" "$uid" \
+install -m 4755 "$(command -v id)" "$NSRT_BIN/id-suid"
+is "$(as_user "$NSRT_BIN/id-suid" -u)" 0 "a setuid-root id(1) run by the user says euid 0"
+is "$($NSRUN --bridge br1 --user "$U" -- "$NSRT_BIN/id-suid" -u)" "$uid" \
 	"  but under --user it stays the user (no_new_privs)"
 
 # --- descriptors ------------------------------------------------------------------

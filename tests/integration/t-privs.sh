@@ -168,11 +168,11 @@ refused "setuid-root install: the same refusals" \
 refused "an nsrun without capabilities says how to get them" \
 	"permission denied: needs CAP_NET_ADMIN and CAP_SYS_ADMIN (run it as root, or have root install it with \`make install-privileged\` and allow you in /etc/nsrun/nsrun.conf)" \
 	as_user "$NSRUN" --bridge br1 -- true
-install -m 0755 "$POLICYTEST" "$NSRT_TMP/bin/nsrun-partial"
-setcap cap_net_admin,cap_sys_admin=ep "$NSRT_TMP/bin/nsrun-partial"
+install -m 0755 "$POLICYTEST" "$NSRT_BIN/nsrun-partial"
+setcap cap_net_admin,cap_sys_admin=ep "$NSRT_BIN/nsrun-partial"
 refused "an nsrun installed with too few capabilities says which" \
 	"permission denied: nsrun is installed without CAP_SETPCAP, CAP_SETUID, CAP_SETGID (install it with \`make install-privileged\`)" \
-	as_user "$NSRT_TMP/bin/nsrun-partial" --bridge br1 -- true
+	as_user "$NSRT_BIN/nsrun-partial" --bridge br1 -- true
 
 wait_for test "$(ports br1)" = 0
 is "$(ports br1)" 0 "no veth left on br1"
