@@ -23,6 +23,7 @@
 
 #include "nsrun/caps.h"
 #include "nsrun/cli.h"
+#include "nsrun/log.h"
 #include "nsrun/seccomp.h"
 
 #define CAP_BIT(c) (UINT64_C(1) << (c))
@@ -540,9 +541,21 @@ int nsrun_privs_plan(const struct nsrun_config *cfg, struct nsrun_privs *p,
 		/* FILE is read with the caller's file system identity. */
 		r = nsrun_seccomp_prepare(mode, cfg->seccomp_file, &p->seccomp, err);
 	}
-	if (r < 0)
+	if (r < 0) {
 		nsrun_privs_free(p);
-	return r;
+		return r;
+	}
+	if (nsrun_log_verbose_on()) {
+		char caps[512];
+
+		nsrun_caps_format(p->caps, caps, sizeof(caps));
+		nsrun_log_verbose("target: uid %u gid %u, capabilities %s, seccomp %s",
+				  (unsigned int)p->uid, (unsigned int)p->gid, caps,
+				  mode == NSRUN_SECCOMP_DEFAULT ? "default"
+				  : mode == NSRUN_SECCOMP_FILE ? cfg->seccomp_file
+							       : "none");
+	}
+	return 0;
 }
 
 void nsrun_privs_free(struct nsrun_privs *p)
