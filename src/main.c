@@ -29,6 +29,16 @@ int main(int argc, char **argv)
 		return NSRUN_EXIT_FAILURE;
 	}
 	nsrun_log_init(cfg.verbosity);
+	/* Every action but help and version: the whole request is checked,
+	 * and the privileges decided, before anything is done (privs.h).  For
+	 * a user other than root an action is an option the policy must grant. */
+	if (cfg.action != NSRUN_ACTION_HELP && cfg.action != NSRUN_ACTION_VERSION) {
+		if (nsrun_privs_plan(&cfg, &privs, &err) < 0) {
+			nsrun_log_error("%s", err.msg);
+			return NSRUN_EXIT_FAILURE;
+		}
+		cfg.privs = &privs;
+	}
 	switch (cfg.action) {
 	case NSRUN_ACTION_HELP:
 		nsrun_cli_usage(stdout);
@@ -39,12 +49,6 @@ int main(int argc, char **argv)
 	case NSRUN_ACTION_LAUNCH:
 		break;
 	}
-	/* The whole request is checked before anything is set up. */
-	if (nsrun_privs_plan(&cfg, &privs, &err) < 0) {
-		nsrun_log_error("%s", err.msg);
-		return NSRUN_EXIT_FAILURE;
-	}
-	cfg.privs = &privs;
 	status = nsrun_launch(&cfg, &err);
 	nsrun_privs_free(&privs);
 	nsrun_log_error("%s", err.msg);
