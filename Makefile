@@ -11,7 +11,7 @@ DESTDIR ?=
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := libmnl libcap
+PKGS := libmnl libcap libseccomp
 BUILD ?= build
 
 WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -56,7 +56,7 @@ TEST_OBJS := $(LIB_SRCS:src/%.c=$(BUILD)/obj-test/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check unit integration install uninstall clean deps bench fuzz coverage format
+.PHONY: all check unit integration install install-privileged uninstall clean deps bench fuzz coverage format
 
 all: $(BUILD)/nsrun
 
@@ -95,10 +95,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libnsrun.a
 		$(BUILD)/libnsrun.a $(CMOCKA_LIBS) $(PKG_LIBS)
 
 unit: $(UNIT_BINS)
-integration: $(BUILD)/nsrun $(BUILD)/nsrun-faults
+integration: $(BUILD)/nsrun $(BUILD)/nsrun-faults $(BUILD)/nsrun-policytest
 
 # One summary line at the end: "N passed, N failed, N skipped".
-check: $(BUILD)/nsrun $(BUILD)/nsrun-faults $(UNIT_BINS)
+check: $(BUILD)/nsrun $(BUILD)/nsrun-faults $(BUILD)/nsrun-policytest $(UNIT_BINS)
 	$(Q)BUILD=$(BUILD) tests/run $(UNIT_BINS)
 
 # Where distributions put them; the man page once contrib/nsrun.1 exists.
@@ -115,6 +115,36 @@ install: $(BUILD)/nsrun
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nsrun $(DESTDIR)$(BASHCOMPDIR)/nsrun \
 		$(DESTDIR)$(ZSHCOMPDIR)/_nsrun $(DESTDIR)$(MANDIR)/man1/nsrun.1
+
+# A user other than root may run the installed nsrun on the bridges that
+# $(SYSCONFDIR)/nsrun/nsrun.conf allows (README: "Security model").  The
+# capabilities nsrun needs: NET_ADMIN (rtnetlink), SYS_ADMIN (unshare, mount
+# /sys), SETPCAP (empty the target's bounding set), SETUID and SETGID (its
+# state files as root).  PRIV_EXTRA_CAPS=cap_net_bind_service,cap_net_raw
+# lets a policy's "options cap-add" hand those to targets.
+PRIV_CAPS ?= cap_net_admin,cap_sys_admin,cap_setpcap,cap_setuid,cap_setgid
+PRIV_EXTRA_CAPS ?=
+install-privileged: install
+	setcap '$(PRIV_CAPS)$(if $(PRIV_EXTRA_CAPS),$(comma)$(PRIV_EXTRA_CAPS))=ep' $(DESTDIR)$(BINDIR)/nsrun
+	install -d -m 0755 $(DESTDIR)$(SYSCONFDIR)/nsrun
+	test -e $(DESTDIR)$(SYSCONFDIR)/nsrun/nsrun.conf || \
+		install -m 0644 contrib/nsrun.conf $(DESTDIR)$(SYSCONFDIR)/nsrun/nsrun.conf
+comma := ,
+
+# The same program reading its policy from /run/nsrt-etc, the private /run
+# of each integration test host (tests/integration/t-privs*.sh): a test can
+# own that fixed path without touching the real /etc.  Never installed.
+POLICYTEST_SYSCONFDIR := /run/nsrt-etc
+$(BUILD)/obj-policytest/policy.o: src/policy.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $< (policytest)")
+	$(Q)$(CC) $(ALL_CFLAGS) -UNSRUN_SYSCONFDIR -DNSRUN_SYSCONFDIR='"$(POLICYTEST_SYSCONFDIR)"' \
+		-MMD -MP -c -o $@ $<
+
+$(BUILD)/nsrun-policytest: $(BUILD)/obj/main.o $(BUILD)/obj-policytest/policy.o \
+		$(filter-out $(BUILD)/obj/policy.o,$(LIB_OBJS))
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # Debian's packages this project builds and tests with: one list, shared
 # with .ci/run.
@@ -134,4 +164,5 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/obj/main.d $(BUILD)/obj-test/main.d
+-include $(BUILD)/obj-policytest/policy.d
 -include $(UNIT_BINS:%=%.d)

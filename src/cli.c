@@ -8,8 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nsrun/caps.h"
 #include "nsrun/leasefile.h"
 #include "nsrun/name.h"
+#include "nsrun/policy.h"
 
 enum {
 	OPT_SUBNET = 0x100,
@@ -32,6 +34,10 @@ enum {
 	OPT_DELAY,
 	OPT_JITTER,
 	OPT_LOSS,
+	OPT_USER,
+	OPT_CAP_ADD,
+	OPT_CAP_DROP,
+	OPT_SECCOMP,
 };
 
 static const struct option long_options[] = {
@@ -56,6 +62,10 @@ static const struct option long_options[] = {
 	{ "delay", required_argument, NULL, OPT_DELAY },
 	{ "jitter", required_argument, NULL, OPT_JITTER },
 	{ "loss", required_argument, NULL, OPT_LOSS },
+	{ "user", required_argument, NULL, OPT_USER },
+	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
+	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
+	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -107,6 +117,16 @@ void nsrun_cli_usage(FILE *f)
 	      "State:\n"
 	      "      --state-dir DIR   lease files (default $NSRUN_STATE_DIR or " NSRUN_DEFAULT_STATE_DIR
 	      ")\n"
+	      "\n"
+	      "Privileges:\n"
+	      "      --user USER[:GROUP]\n"
+	      "                        run COMMAND as USER (root only), without capabilities\n"
+	      "      --cap-add CAP     give COMMAND capability CAP too (e.g. NET_ADMIN, or ALL)\n"
+	      "      --cap-drop CAP    take CAP from COMMAND's default set (or ALL)\n"
+	      "      --seccomp default|none|FILE\n"
+	      "                        system call filter: the default profile, none, or\n"
+	      "                        the system calls listed in FILE (denied with EPERM);\n"
+	      "                        default unless root runs COMMAND as root\n"
 	      "\n"
 	      "Output:\n"
 	      "  -v, --verbose         each setup step and its duration, on stderr\n"
@@ -296,6 +316,10 @@ static const struct {
 	{ OPT_DELAY, FOR_LAUNCH },
 	{ OPT_JITTER, FOR_LAUNCH },
 	{ OPT_LOSS, FOR_LAUNCH },
+	{ OPT_USER, FOR_LAUNCH | FOR_JOIN },
+	{ OPT_CAP_ADD, FOR_LAUNCH | FOR_JOIN },
+	{ OPT_CAP_DROP, FOR_LAUNCH | FOR_JOIN },
+	{ OPT_SECCOMP, FOR_LAUNCH | FOR_JOIN },
 };
 
 static unsigned int option_index(int c)
@@ -322,6 +346,53 @@ static int check_scope(const struct nsrun_config *cfg, uint64_t seen, struct nsr
 		if ((seen & (1ull << idx)) && !(option_scope[i].actions & (1u << cfg->action)))
 			return nsrun_err_set(err, EINVAL, "--%s: does not apply to %s",
 					     long_options[idx].name, action_opt[cfg->action]);
+	}
+	return 0;
+}
+
+/* USER[:GROUP], each a name or a number; resolved at launch (privs.c). */
+static int parse_user(const char *arg, struct nsrun_config *cfg, struct nsrun_err *err)
+{
+	char user[NSRUN_POLICY_NAME_MAX + 2];
+	const char *colon = strchr(arg, ':'), *why;
+
+	if ((colon ? (size_t)(colon - arg) : strlen(arg)) >= sizeof(user))
+		return bad(err, "--user", arg, "longer than 32 bytes");
+	snprintf(user, sizeof(user), "%.*s", colon ? (int)(colon - arg) : (int)strlen(arg), arg);
+	why = nsrun_policy_name_invalid(user);
+	if (!why && colon)
+		why = nsrun_policy_name_invalid(colon + 1);
+	if (why)
+		return bad(err, "--user", arg, why);
+	cfg->user = arg;
+	return 0;
+}
+
+static int parse_cap(const char *opt, const char *arg, uint64_t *set, bool *all,
+		     struct nsrun_err *err)
+{
+	int cap;
+
+	if (nsrun_caps_from_name(arg, &cap) < 0)
+		return bad(err, opt, arg, "unknown capability (names as in capabilities(7), e.g. NET_RAW, or ALL)");
+	if (cap == NSRUN_CAP_ALL)
+		*all = true;
+	else
+		*set |= UINT64_C(1) << cap;
+	return 0;
+}
+
+static int parse_seccomp(const char *arg, struct nsrun_config *cfg, struct nsrun_err *err)
+{
+	if (!strcmp(arg, "default")) {
+		cfg->seccomp = NSRUN_SECCOMP_DEFAULT;
+	} else if (!strcmp(arg, "none")) {
+		cfg->seccomp = NSRUN_SECCOMP_NONE;
+	} else if (!*arg) {
+		return bad(err, "--seccomp", "''", "expected default, none or a file");
+	} else {
+		cfg->seccomp = NSRUN_SECCOMP_FILE;
+		cfg->seccomp_file = arg;
 	}
 	return 0;
 }
@@ -371,6 +442,51 @@ static int parse_shape(int c, const char *arg, struct nsrun_shape *s, struct nsr
 		break;
 	}
 	return r < 0 ? bad(err, opt, arg, why) : 0;
+
+}
+
+/* Adding and dropping the same capability says two things at once. */
+static int check_caps(const struct nsrun_config *cfg, struct nsrun_err *err)
+{
+	uint64_t both = cfg->cap_add & cfg->cap_drop;
+	char name[NSRUN_CAP_NAME_MAX];
+
+	if (cfg->cap_add_all && cfg->cap_drop_all)
+		return nsrun_err_set(err, EINVAL, "--cap-add ALL and --cap-drop ALL: contradict each other");
+	for (int cap = 0; both && cap < 64; cap++) {
+		if (both & (UINT64_C(1) << cap)) {
+			nsrun_caps_name(cap, name);
+			return nsrun_err_set(err, EINVAL,
+					     "--cap-add %s and --cap-drop %s: contradict each other", name,
+					     name);
+		}
+	}
+	return 0;
+}
+
+const char *nsrun_cli_option_name(unsigned int i)
+{
+	return i < sizeof(long_options) / sizeof(long_options[0]) ? long_options[i].name : NULL;
+}
+
+int nsrun_cli_option_index(const char *name)
+{
+	for (unsigned int i = 0; long_options[i].name; i++)
+		if (!strcmp(long_options[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+/* Records which option was given, for the policy (policy.c). */
+static void mark_used(int c, int longindex, struct nsrun_config *cfg)
+{
+	_Static_assert(sizeof(long_options) / sizeof(long_options[0]) <= 65,
+		       "options_used has 64 bits");
+	for (unsigned int i = 0; longindex < 0 && long_options[i].name; i++)
+		if (long_options[i].val == c)
+			longindex = (int)i;
+	if (longindex >= 0)
+		cfg->options_used |= UINT64_C(1) << longindex;
 }
 
 static int parse_option(int c, const char *arg, struct nsrun_config *cfg, struct nsrun_err *err)
@@ -432,6 +548,14 @@ static int parse_option(int c, const char *arg, struct nsrun_config *cfg, struct
 	case OPT_JITTER:
 	case OPT_LOSS:
 		return parse_shape(c, arg, &cfg->shape, err);
+	case OPT_USER:
+		return parse_user(arg, cfg, err);
+	case OPT_CAP_ADD:
+		return parse_cap("--cap-add", arg, &cfg->cap_add, &cfg->cap_add_all, err);
+	case OPT_CAP_DROP:
+		return parse_cap("--cap-drop", arg, &cfg->cap_drop, &cfg->cap_drop_all, err);
+	case OPT_SECCOMP:
+		return parse_seccomp(arg, cfg, err);
 	case 'v':
 		cfg->verbosity = 1;
 		return 0;
@@ -451,7 +575,6 @@ static int parse_option(int c, const char *arg, struct nsrun_config *cfg, struct
 int nsrun_cli_parse(int argc, char **argv, const char *env_state_dir, struct nsrun_config *cfg,
 		    struct nsrun_err *err)
 {
-	uint64_t seen = 0;
 	int c, r;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -465,6 +588,7 @@ int nsrun_cli_parse(int argc, char **argv, const char *env_state_dir, struct nsr
 		r = parse_state_dir("NSRUN_STATE_DIR", env_state_dir, cfg, err);
 		if (r < 0)
 			return r;
+		cfg->state_dir_env = true;
 	}
 
 	optind = 0; /* full re-initialisation (glibc), so tests can parse twice */
@@ -474,8 +598,9 @@ int nsrun_cli_parse(int argc, char **argv, const char *env_state_dir, struct nsr
 	for (;;) {
 		/* The element this call reads (a long option is read whole). */
 		const char *elem = argv[optind ? optind : 1];
+		int longindex = -1;
 
-		c = getopt_long(argc, argv, "+:b:vqhV", long_options, NULL);
+		c = getopt_long(argc, argv, "+:b:vqhV", long_options, &longindex);
 		if (c == -1)
 			break;
 		if (c == '?') {
@@ -496,11 +621,14 @@ int nsrun_cli_parse(int argc, char **argv, const char *env_state_dir, struct nsr
 		r = parse_option(c, optarg, cfg, err);
 		if (r < 0)
 			return r;
-		seen |= 1ull << option_index(c);
+		mark_used(c, longindex, cfg);
 	}
+	r = check_caps(cfg, err);
+	if (r < 0)
+		return r;
 	if (cfg->action == NSRUN_ACTION_HELP || cfg->action == NSRUN_ACTION_VERSION)
 		return 0;
-	r = check_scope(cfg, seen, err);
+	r = check_scope(cfg, cfg->options_used, err);
 	if (r < 0)
 		return r;
 	if (cfg->action == NSRUN_ACTION_LIST || cfg->action == NSRUN_ACTION_RM) {

@@ -171,6 +171,9 @@ static int setup_bridge(struct launch *l, struct nsrun_lease_table *t, int looke
 	int r = looked_up;
 
 	*created = false;
+	if (r == -ENODEV && (cfg->bridge_is_default || cfg->has_subnet) && cfg->privs &&
+	    !cfg->privs->may_create)
+		return nsrun_privs_refuse_create(cfg->privs, cfg->bridge, err);
 	if (r == -ENODEV && (cfg->bridge_is_default || cfg->has_subnet)) {
 		if (cfg->has_subnet)
 			subnet = cfg->subnet;
@@ -744,12 +747,15 @@ int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err)
 	r = export_env(&l, err);
 	if (r < 0)
 		goto fail;
-	r = nsrun_privs_drop(err);
+	r = nsrun_privs_drop(cfg->privs, err);
 	if (r < 0)
 		goto fail;
 	nsrun_fault_point("privs-dropped");
 	nsrun_log_step("privs");
 	nsrun_log_step_total();
+	r = nsrun_privs_seal(cfg->privs, err);
+	if (r < 0)
+		goto fail;
 
 	execv(l.exec_path, cfg->command);
 	r = nsrun_err_sys(err, errno, "%s", l.exec_path);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "nsrun/io.h"
+#include "nsrun/privs.h"
 
 static int open_dir(const char *dir, struct nsrun_err *err)
 {
@@ -43,10 +44,10 @@ static int open_dir(const char *dir, struct nsrun_err *err)
 		close(fd);
 		return nsrun_err_sys(err, e, "state directory %s", dir);
 	}
-	if (st.st_uid != geteuid()) {
+	if (st.st_uid != nsrun_privs_fsuid()) {
 		close(fd);
 		return nsrun_err_set(err, EPERM, "state directory %s: owned by uid %u, not %u", dir,
-				     (unsigned int)st.st_uid, (unsigned int)geteuid());
+				     (unsigned int)st.st_uid, (unsigned int)nsrun_privs_fsuid());
 	}
 	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
 		close(fd);
@@ -67,9 +68,13 @@ int nsrun_leasefile_open(struct nsrun_leasefile *lf, const char *dir, const char
 	lf->dirfd = lf->lockfd = -1;
 	snprintf(lf->bridge, sizeof(lf->bridge), "%s", bridge);
 	snprintf(lf->path, sizeof(lf->path), "%s/%s.leases", dir, bridge);
-	r = open_dir(dir, err);
+	/* A user's nsrun keeps its state as root's (privs.h); until close. */
+	r = nsrun_privs_state_enter(err);
 	if (r < 0)
 		return r;
+	r = open_dir(dir, err);
+	if (r < 0)
+		goto fail;
 	lf->dirfd = r;
 	snprintf(name, sizeof(name), "%s.lock", bridge);
 	lf->lockfd = openat(lf->dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -96,47 +101,7 @@ void nsrun_leasefile_close(struct nsrun_leasefile *lf)
 	if (lf->dirfd >= 0)
 		close(lf->dirfd);
 	lf->lockfd = lf->dirfd = -1;
-}
-
-static int read_all(int fd, char **out, size_t *outlen, size_t max)
-{
-	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap);
-
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			char *nb;
-
-			if (cap >= max) {
-				free(buf);
-				return -EFBIG;
-			}
-			cap *= 2;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = nb;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			free(buf);
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	*out = buf;
-	*outlen = len;
-	return 0;
+	nsrun_privs_state_leave();
 }
 
 int nsrun_leasefile_load(struct nsrun_leasefile *lf, struct nsrun_lease_table *t,
@@ -165,7 +130,7 @@ int nsrun_leasefile_load(struct nsrun_leasefile *lf, struct nsrun_lease_table *t
 		return nsrun_err_set(err, EINVAL, "lease file %s: not a regular file", lf->path);
 	}
 	lf->existed = true;
-	r = read_all(fd, &buf, &len, NSRUN_LEASE_FILE_MAX);
+	r = nsrun_io_read_all(fd, &buf, &len, NSRUN_LEASE_FILE_MAX);
 	close(fd);
 	if (r < 0)
 		return nsrun_err_sys(err, -r, "lease file %s: read", lf->path);

@@ -7,6 +7,7 @@
 #include "nsrun/list.h"
 #include "nsrun/log.h"
 #include "nsrun/netns.h"
+#include "nsrun/privs.h"
 
 #ifndef NSRUN_VERSION
 #define NSRUN_VERSION "0.0.0"
@@ -16,14 +17,30 @@
 int main(int argc, char **argv)
 {
 	struct nsrun_config cfg;
+	struct nsrun_privs privs;
 	struct nsrun_err err = { 0 };
 	int status;
 
+	/* Before anything opens a descriptor or trusts an id (privs.h). */
+	if (argc < 1 || nsrun_privs_init(&err) < 0) {
+		nsrun_log_error("%s", argc < 1 ? "no arguments, not even a program name" : err.msg);
+		return NSRUN_EXIT_FAILURE;
+	}
 	if (nsrun_cli_parse(argc, argv, getenv("NSRUN_STATE_DIR"), &cfg, &err) < 0) {
 		nsrun_log_error("%s", err.msg);
 		return NSRUN_EXIT_FAILURE;
 	}
 	nsrun_log_init(cfg.verbosity);
+	/* Every action but help and version: the whole request is checked,
+	 * and the privileges decided, before anything is done (privs.h).  For
+	 * a user other than root an action is an option the policy must grant. */
+	if (cfg.action != NSRUN_ACTION_HELP && cfg.action != NSRUN_ACTION_VERSION) {
+		if (nsrun_privs_plan(&cfg, &privs, &err) < 0) {
+			nsrun_log_error("%s", err.msg);
+			return NSRUN_EXIT_FAILURE;
+		}
+		cfg.privs = &privs;
+	}
 	switch (cfg.action) {
 	case NSRUN_ACTION_HELP:
 		nsrun_cli_usage(stdout);
@@ -48,6 +65,7 @@ int main(int argc, char **argv)
 		break;
 	}
 	status = nsrun_launch(&cfg, &err);
+	nsrun_privs_free(&privs);
 	nsrun_log_error("%s", err.msg);
 	return status;
 }

@@ -49,7 +49,7 @@ static int make_dir_shared(struct nsrun_err *err)
 	}
 }
 
-int nsrun_netns_reserve(const char *name, struct nsrun_err *err)
+static int reserve(const char *name, struct nsrun_err *err)
 {
 	char path[sizeof(NSRUN_NETNS_DIR) + NSRUN_NETNS_MAX + 1];
 	int fd, r;
@@ -79,7 +79,7 @@ int nsrun_netns_pin(const char *name, struct nsrun_err *err)
 	return 0;
 }
 
-int nsrun_netns_unpin(const char *name, struct nsrun_err *err)
+static int unpin(const char *name, struct nsrun_err *err)
 {
 	char path[sizeof(NSRUN_NETNS_DIR) + NSRUN_NETNS_MAX + 1];
 
@@ -90,6 +90,30 @@ int nsrun_netns_unpin(const char *name, struct nsrun_err *err)
 	if (unlink(path) < 0 && errno != ENOENT)
 		return nsrun_err_sys(err, errno, "namespace %s: remove %s", name, path);
 	return 0;
+}
+
+/* /run/netns is the host's state: a user granted --name or --rm acts on it
+ * as root (privs.h), as on the lease files. */
+int nsrun_netns_reserve(const char *name, struct nsrun_err *err)
+{
+	int r = nsrun_privs_state_enter(err);
+
+	if (r < 0)
+		return r;
+	r = reserve(name, err);
+	nsrun_privs_state_leave();
+	return r;
+}
+
+int nsrun_netns_unpin(const char *name, struct nsrun_err *err)
+{
+	int r = nsrun_privs_state_enter(err);
+
+	if (r < 0)
+		return r;
+	r = unpin(name, err);
+	nsrun_privs_state_leave();
+	return r;
 }
 
 int nsrun_netns_open(const char *name, struct nsrun_err *err)

@@ -9,6 +9,9 @@
 #include "nsrun/addr.h"
 #include "nsrun/err.h"
 #include "nsrun/shape.h"
+#include "nsrun/seccomp.h"
+
+struct nsrun_privs;
 
 #define NSRUN_DEFAULT_BRIDGE "nsrun0"
 #define NSRUN_DEFAULT_SUBNET "10.47.0.0/16"
@@ -57,6 +60,15 @@ struct nsrun_config {
 	struct nsrun_shape shape;
 	char **command;                 /* NULL-terminated, from argv */
 	int command_argc;
+	/* Privileges (privs.c, policy.c, seccomp.c) */
+	uint64_t options_used;          /* bit i: nsrun_cli_option_name(i) was given */
+	bool state_dir_env;             /* NSRUN_STATE_DIR was set */
+	const char *user;               /* --user USER[:GROUP] */
+	uint64_t cap_add, cap_drop;     /* --cap-add, --cap-drop: bit per capability */
+	bool cap_add_all, cap_drop_all; /* ... ALL */
+	enum nsrun_seccomp_mode seccomp;
+	const char *seccomp_file;       /* --seccomp FILE */
+	const struct nsrun_privs *privs; /* the privilege plan, set before launch */
 };
 
 /*
@@ -66,5 +78,10 @@ struct nsrun_config {
 int nsrun_cli_parse(int argc, char **argv, const char *env_state_dir, struct nsrun_config *cfg,
 		    struct nsrun_err *err);
 void nsrun_cli_usage(FILE *f);
+
+/* The long options by index (bit i of options_used), NULL past the last;
+ * the index of a long option's name, -1 if there is none. */
+const char *nsrun_cli_option_name(unsigned int i);
+int nsrun_cli_option_index(const char *name);
 
 #endif
