@@ -18,7 +18,7 @@ _nsrun_bridges()
 
 _nsrun()
 {
-	local opts_arg="-b --bridge --subnet --ip --ifname --mtu --mac --lo-addr --rate --delay --jitter --loss --name --hostname --dns --info-fd --join --rm --state-dir"
+	local opts_arg="-b --bridge --subnet --ip --ifname --mtu --mac --lo-addr --rate --delay --jitter --loss --name --hostname --dns --info-fd --join --rm --user --cap-add --cap-drop --seccomp --state-dir"
 	local opts_flag="--list --json --force -v --verbose -q --quiet -h --help -V --version"
 	local cur=${COMP_WORDS[COMP_CWORD]} opt="" i=1 w command_at=""
 
@@ -73,6 +73,15 @@ _nsrun()
 			;;
 		--rate)
 			mapfile -t COMPREPLY < <(compgen -W "500kbit 1mbit 10mbit 100mbit 1gbit" -- "$cur")
+			;;
+		--user)
+			mapfile -t COMPREPLY < <(compgen -u -- "$cur")
+			;;
+		--cap-add | --cap-drop)
+			mapfile -t COMPREPLY < <(compgen -W "ALL AUDIT_WRITE CHOWN DAC_OVERRIDE FOWNER FSETID KILL MKNOD NET_BIND_SERVICE NET_RAW SETFCAP SETGID SETPCAP SETUID SYS_CHROOT NET_ADMIN SYS_ADMIN SYS_PTRACE SYS_TIME SYS_NICE IPC_LOCK" -- "$cur")
+			;;
+		--seccomp)
+			mapfile -t COMPREPLY < <(compgen -W "default none" -f -- "$cur")
 			;;
 		esac
 		return 0
