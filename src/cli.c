@@ -16,6 +16,8 @@ enum {
 	OPT_MTU,
 	OPT_MAC,
 	OPT_STATE_DIR,
+	OPT_NAT,
+	OPT_NAT_OFF,
 };
 
 static const struct option long_options[] = {
@@ -26,6 +28,8 @@ static const struct option long_options[] = {
 	{ "mtu", required_argument, NULL, OPT_MTU },
 	{ "mac", required_argument, NULL, OPT_MAC },
 	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+	{ "nat", no_argument, NULL, OPT_NAT },
+	{ "nat-off", no_argument, NULL, OPT_NAT_OFF },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -48,6 +52,11 @@ void nsrun_cli_usage(FILE *f)
 	      "      --ifname NAME     interface name inside (default " NSRUN_DEFAULT_IFNAME ")\n"
 	      "      --mtu N           MTU inside (default: the bridge's)\n"
 	      "      --mac ADDR        MAC inside (default: 02:6e: + the IPv4 address)\n"
+	      "\n"
+	      "Egress:\n"
+	      "      --nat             masquerade the bridge's subnet to other interfaces\n"
+	      "                        and turn IPv4 forwarding on (nftables table ip nsrun)\n"
+	      "      --nat-off         remove the bridge's --nat rules and exit (no COMMAND)\n"
 	      "\n"
 	      "State:\n"
 	      "      --state-dir DIR   lease files (default $NSRUN_STATE_DIR or " NSRUN_DEFAULT_STATE_DIR
@@ -165,6 +174,12 @@ static int parse_option(int c, const char *arg, struct nsrun_config *cfg, struct
 		return 0;
 	case OPT_STATE_DIR:
 		return parse_state_dir("--state-dir", arg, cfg, err);
+	case OPT_NAT:
+		cfg->nat = true;
+		return 0;
+	case OPT_NAT_OFF:
+		cfg->action = NSRUN_ACTION_NAT_OFF;
+		return 0;
 	case 'v':
 		cfg->verbosity = 1;
 		return 0;
@@ -216,6 +231,14 @@ int nsrun_cli_parse(int argc, char **argv, const char *env_state_dir, struct nsr
 		r = parse_option(c, optarg, cfg, err);
 		if (r < 0)
 			return r;
+	}
+	if (cfg->action == NSRUN_ACTION_NAT_OFF) {
+		if (cfg->nat)
+			return nsrun_err_set(err, EINVAL, "--nat-off: not with --nat");
+		if (optind < argc)
+			return nsrun_err_set(err, EINVAL,
+					     "--nat-off: an action of its own, it runs no command (got '%s')",
+					     argv[optind]);
 	}
 	if (cfg->action != NSRUN_ACTION_LAUNCH)
 		return 0;

@@ -18,6 +18,7 @@
 #include "nsrun/link.h"
 #include "nsrun/log.h"
 #include "nsrun/mount.h"
+#include "nsrun/nat.h"
 #include "nsrun/privs.h"
 #include "nsrun/proc.h"
 
@@ -497,6 +498,13 @@ int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err)
 	if (r < 0)
 		goto fail;
 	nsrun_log_step("lease");
+	/* Host side, before unshare(): the rules and ip_forward are the host's. */
+	if (cfg->nat) {
+		r = nsrun_nat_ensure(l.br.name, &l.br.addr, err);
+		if (r < 0)
+			goto fail;
+		nsrun_log_step("nat");
+	}
 
 	/* From here on the namespace, and with it the veth, dies with us. */
 	if (unshare(CLONE_NEWNET | CLONE_NEWNS) < 0) {

@@ -5,6 +5,7 @@
 #include "nsrun/cli.h"
 #include "nsrun/launch.h"
 #include "nsrun/log.h"
+#include "nsrun/nat.h"
 
 #ifndef NSRUN_VERSION
 #define NSRUN_VERSION "0.0.0"
@@ -29,6 +30,11 @@ int main(int argc, char **argv)
 	case NSRUN_ACTION_VERSION:
 		printf("nsrun %s\n", NSRUN_VERSION);
 		return fflush(stdout) == 0 ? 0 : NSRUN_EXIT_FAILURE;
+	case NSRUN_ACTION_NAT_OFF:
+		if (nsrun_nat_off(cfg.bridge, &err) == 0)
+			return 0;
+		nsrun_log_error("%s", err.msg);
+		return NSRUN_EXIT_FAILURE;
 	case NSRUN_ACTION_LAUNCH:
 		break;
 	}

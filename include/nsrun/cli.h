@@ -17,6 +17,7 @@ enum nsrun_action {
 	NSRUN_ACTION_LAUNCH,
 	NSRUN_ACTION_HELP,
 	NSRUN_ACTION_VERSION,
+	NSRUN_ACTION_NAT_OFF,           /* --nat-off: remove the bridge's NAT rules */
 };
 
 /* The plan: argv parsed and validated, nothing done yet. */
@@ -32,6 +33,7 @@ struct nsrun_config {
 	unsigned int mtu;               /* 0: the bridge's */
 	bool has_mac;
 	uint8_t mac[NSRUN_MAC_LEN];
+	bool nat;                       /* --nat: masquerade + forwarding (nat.c) */
 	const char *state_dir;
 	bool state_dir_set;             /* chosen by --state-dir or NSRUN_STATE_DIR */
 	int verbosity;
