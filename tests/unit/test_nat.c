@@ -135,6 +135,31 @@ static void expr_names(const struct nftnl_rule *r, char *out, size_t size,
 	nftnl_expr_iter_destroy(it);
 }
 
+/* The ensure batch for s, built and split into its messages. */
+static struct built *ensure_batch(const struct nsrun_nat_spec *s)
+{
+	struct built *x = malloc(sizeof(*x));
+
+	assert_non_null(x);
+	start(x);
+	assert_int_equal(nsrun_nat_build_ensure(&x->b, s), 0);
+	walk(x);
+	return x;
+}
+
+/* A rule message read back: its expressions, and their names in a line. */
+struct rule_view {
+	struct nftnl_rule *r;
+	struct nftnl_expr *e[16];
+	char names[256];
+};
+
+static void view(struct rule_view *v, const struct nlmsghdr *nlh, const char *chain)
+{
+	v->r = rule_of(nlh, chain);
+	expr_names(v->r, v->names, sizeof(v->names), v->e, 16);
+}
+
 static void assert_data(const struct nftnl_expr *e, uint16_t attr, const void *want,
 			uint32_t want_len)
 {
@@ -209,19 +234,15 @@ static void test_ensure_batch(void **state)
 		MSG(NFT_MSG_DELRULE), MSG(NFT_MSG_NEWRULE), MSG(NFT_MSG_NEWRULE),
 		NFNL_MSG_BATCH_END,
 	};
-	struct built *x = malloc(sizeof(*x));
 	struct nsrun_nat_spec s;
 	struct nftnl_table *t;
 	struct nftnl_chain *c;
-	struct nftnl_rule *r;
-	char names[256];
+	struct rule_view v;
+	struct built *x;
 
 	(void)state;
-	assert_non_null(x);
 	spec_for(&s, "br1", "192.168.1.10/24");
-	start(x);
-	assert_int_equal(nsrun_nat_build_ensure(&x->b, &s), 0);
-	walk(x);
+	x = ensure_batch(&s);
 	assert_int_equal(x->n, sizeof(types) / sizeof(types[0]));
 	for (unsigned int i = 0; i < x->n; i++)
 		assert_int_equal(x->msg[i]->nlmsg_type, types[i]);
@@ -254,14 +275,12 @@ static void test_ensure_batch(void **state)
 
 	/* Each chain is flushed (a chain, no handle, no expression) right
 	 * after it is ensured, before its rules: one set, whoever ran first. */
-	r = rule_of(x->msg[3], "postrouting-br1");
-	expr_names(r, names, sizeof(names), NULL, 0);
-	assert_string_equal(names, "");
-	nftnl_rule_free(r);
-	r = rule_of(x->msg[6], "forward-br1");
-	expr_names(r, names, sizeof(names), NULL, 0);
-	assert_string_equal(names, "");
-	nftnl_rule_free(r);
+	view(&v, x->msg[3], "postrouting-br1");
+	assert_string_equal(v.names, "");
+	nftnl_rule_free(v.r);
+	view(&v, x->msg[6], "forward-br1");
+	assert_string_equal(v.names, "");
+	nftnl_rule_free(v.r);
 
 	for (unsigned int i = 0; i < x->n; i++) {
 		if (x->msg[i]->nlmsg_type == MSG(NFT_MSG_NEWRULE)) {
@@ -274,91 +293,72 @@ static void test_ensure_batch(void **state)
 
 static void test_masquerade_rule(void **state)
 {
-	struct built *x = malloc(sizeof(*x));
-	struct nftnl_expr *e[16];
 	struct nsrun_nat_spec s;
-	struct nftnl_rule *r;
-	char names[256];
+	struct rule_view v;
+	struct built *x;
 
 	(void)state;
-	assert_non_null(x);
 	spec_for(&s, "br1", "192.168.1.10/24");
-	start(x);
-	assert_int_equal(nsrun_nat_build_ensure(&x->b, &s), 0);
-	walk(x);
-	r = rule_of(x->msg[4], "postrouting-br1");
-	expr_names(r, names, sizeof(names), e, 16);
+	x = ensure_batch(&s);
+	view(&v, x->msg[4], "postrouting-br1");
 	/* ip saddr 192.168.1.0/24 oifname != "br1" counter masquerade */
-	assert_string_equal(names, "payload bitwise cmp meta cmp counter masq");
-	assert_prefix(e[0], e[1], e[2], 12, "255.255.255.0", "192.168.1.0");
-	assert_ifname(e[3], e[4], NFT_META_OIFNAME, NFT_CMP_NEQ, "br1");
-	nftnl_rule_free(r);
+	assert_string_equal(v.names, "payload bitwise cmp meta cmp counter masq");
+	assert_prefix(v.e[0], v.e[1], v.e[2], 12, "255.255.255.0", "192.168.1.0");
+	assert_ifname(v.e[3], v.e[4], NFT_META_OIFNAME, NFT_CMP_NEQ, "br1");
+	nftnl_rule_free(v.r);
 	free(x);
 }
 
 static void test_forward_rules(void **state)
 {
-	struct built *x = malloc(sizeof(*x));
 	uint32_t bits = 2 | 4, zero = 0; /* established, related */
-	struct nftnl_expr *e[16];
 	struct nsrun_nat_spec s;
-	struct nftnl_rule *r;
-	char names[256];
+	struct rule_view v;
+	struct built *x;
 
 	(void)state;
-	assert_non_null(x);
 	spec_for(&s, "lb0", "10.47.0.1/16");
-	start(x);
-	assert_int_equal(nsrun_nat_build_ensure(&x->b, &s), 0);
-	walk(x);
+	x = ensure_batch(&s);
 
 	/* iifname "lb0" oifname != "lb0" ip saddr 10.47.0.0/16 counter accept */
-	r = rule_of(x->msg[7], "forward-lb0");
-	expr_names(r, names, sizeof(names), e, 16);
-	assert_string_equal(names, "meta cmp meta cmp payload bitwise cmp counter immediate");
-	assert_ifname(e[0], e[1], NFT_META_IIFNAME, NFT_CMP_EQ, "lb0");
-	assert_ifname(e[2], e[3], NFT_META_OIFNAME, NFT_CMP_NEQ, "lb0");
-	assert_prefix(e[4], e[5], e[6], 12, "255.255.0.0", "10.47.0.0");
-	assert_int_equal(nftnl_expr_get_u32(e[8], NFTNL_EXPR_IMM_DREG), NFT_REG_VERDICT);
-	assert_int_equal(nftnl_expr_get_u32(e[8], NFTNL_EXPR_IMM_VERDICT), NF_ACCEPT);
-	nftnl_rule_free(r);
+	view(&v, x->msg[7], "forward-lb0");
+	assert_string_equal(v.names, "meta cmp meta cmp payload bitwise cmp counter immediate");
+	assert_ifname(v.e[0], v.e[1], NFT_META_IIFNAME, NFT_CMP_EQ, "lb0");
+	assert_ifname(v.e[2], v.e[3], NFT_META_OIFNAME, NFT_CMP_NEQ, "lb0");
+	assert_prefix(v.e[4], v.e[5], v.e[6], 12, "255.255.0.0", "10.47.0.0");
+	assert_int_equal(nftnl_expr_get_u32(v.e[8], NFTNL_EXPR_IMM_DREG), NFT_REG_VERDICT);
+	assert_int_equal(nftnl_expr_get_u32(v.e[8], NFTNL_EXPR_IMM_VERDICT), NF_ACCEPT);
+	nftnl_rule_free(v.r);
 
 	/* oifname "lb0" ip daddr 10.47.0.0/16 ct state established,related
 	 * counter accept */
-	r = rule_of(x->msg[8], "forward-lb0");
-	expr_names(r, names, sizeof(names), e, 16);
-	assert_string_equal(names,
+	view(&v, x->msg[8], "forward-lb0");
+	assert_string_equal(v.names,
 			    "meta cmp payload bitwise cmp ct bitwise cmp counter immediate");
-	assert_ifname(e[0], e[1], NFT_META_OIFNAME, NFT_CMP_EQ, "lb0");
-	assert_prefix(e[2], e[3], e[4], 16, "255.255.0.0", "10.47.0.0");
-	assert_int_equal(nftnl_expr_get_u32(e[5], NFTNL_EXPR_CT_KEY), NFT_CT_STATE);
-	assert_data(e[6], NFTNL_EXPR_BITWISE_MASK, &bits, 4);
-	assert_int_equal(nftnl_expr_get_u32(e[7], NFTNL_EXPR_CMP_OP), NFT_CMP_NEQ);
-	assert_data(e[7], NFTNL_EXPR_CMP_DATA, &zero, 4);
-	assert_int_equal(nftnl_expr_get_u32(e[9], NFTNL_EXPR_IMM_VERDICT), NF_ACCEPT);
-	nftnl_rule_free(r);
+	assert_ifname(v.e[0], v.e[1], NFT_META_OIFNAME, NFT_CMP_EQ, "lb0");
+	assert_prefix(v.e[2], v.e[3], v.e[4], 16, "255.255.0.0", "10.47.0.0");
+	assert_int_equal(nftnl_expr_get_u32(v.e[5], NFTNL_EXPR_CT_KEY), NFT_CT_STATE);
+	assert_data(v.e[6], NFTNL_EXPR_BITWISE_MASK, &bits, 4);
+	assert_int_equal(nftnl_expr_get_u32(v.e[7], NFTNL_EXPR_CMP_OP), NFT_CMP_NEQ);
+	assert_data(v.e[7], NFTNL_EXPR_CMP_DATA, &zero, 4);
+	assert_int_equal(nftnl_expr_get_u32(v.e[9], NFTNL_EXPR_IMM_VERDICT), NF_ACCEPT);
+	nftnl_rule_free(v.r);
 	free(x);
 }
 
 /* A /32 bridge: the address itself, no mask. */
 static void test_host_prefix(void **state)
 {
-	struct built *x = malloc(sizeof(*x));
-	struct nftnl_expr *e[16];
 	struct nsrun_nat_spec s;
-	struct nftnl_rule *r;
-	char names[256];
+	struct rule_view v;
+	struct built *x;
 
 	(void)state;
-	assert_non_null(x);
 	spec_for(&s, "abcdefghijklmno", "10.9.9.9/32");
-	start(x);
-	assert_int_equal(nsrun_nat_build_ensure(&x->b, &s), 0);
-	walk(x); /* the longest names, the longest comments: still small */
-	r = rule_of(x->msg[4], "postrouting-abcdefghijklmno");
-	expr_names(r, names, sizeof(names), e, 16);
-	assert_string_equal(names, "payload cmp meta cmp counter masq");
-	nftnl_rule_free(r);
+	x = ensure_batch(&s); /* the longest names and comments: still small */
+	view(&v, x->msg[4], "postrouting-abcdefghijklmno");
+	assert_string_equal(v.names, "payload cmp meta cmp counter masq");
+	nftnl_rule_free(v.r);
 	free(x);
 }
 
@@ -366,12 +366,8 @@ static void test_host_prefix(void **state)
 static void note_batch(struct nsrun_nat_found *f, const struct nsrun_nat_spec *built_for,
 		       const struct nsrun_nat_spec *looking_for)
 {
-	struct built *x = malloc(sizeof(*x));
+	struct built *x = ensure_batch(built_for);
 
-	assert_non_null(x);
-	start(x);
-	assert_int_equal(nsrun_nat_build_ensure(&x->b, built_for), 0);
-	walk(x);
 	for (unsigned int i = 0; i < x->n; i++)
 		if (x->msg[i]->nlmsg_type == MSG(NFT_MSG_NEWRULE))
 			assert_int_equal(nsrun_nat_note_rule(f, looking_for, x->msg[i]), 0);
