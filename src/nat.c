@@ -28,7 +28,7 @@
  */
 #define NAT_MSG_MAX 2048
 #define PRIO_SRCNAT 100 /* NF_IP_PRI_NAT_SRC, nft's "srcnat" */
-#define PRIO_FILTER 0   /* NF_IP_PRI_FILTER, nft's "filter" */
+#define PRIO_FILTER 0	/* NF_IP_PRI_FILTER, nft's "filter" */
 #define IP_FORWARD "/proc/sys/net/ipv4/ip_forward"
 
 int nsrun_nat_spec_init(struct nsrun_nat_spec *s, const char *bridge,
@@ -250,8 +250,7 @@ static bool match_ct_established(struct nftnl_rule *r)
 		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
 		nftnl_expr_set_u32(e, NFTNL_EXPR_CT_DREG, NFT_REG_1);
 	}
-	return add(r, e) && add(r, expr_and(&bits, 4)) &&
-	       add(r, expr_cmp(NFT_CMP_NEQ, &none, 4));
+	return add(r, e) && add(r, expr_and(&bits, 4)) && add(r, expr_cmp(NFT_CMP_NEQ, &none, 4));
 }
 
 static bool accept_verdict(struct nftnl_rule *r)
@@ -321,7 +320,7 @@ int nsrun_nat_build_ensure(struct nsrun_nl_batch *b, const struct nsrun_nat_spec
 	/* NLM_F_CREATE without NLM_F_EXCL: present is fine; the flushes then
 	 * make the rules below the only ones, whoever ran before us. */
 	if ((r = push_batch_mark(b, true)) < 0 ||
-	    (r = push_table(b, NFT_MSG_NEWTABLE, NLM_F_CREATE, "add table ip " NSRUN_NAT_TABLE)) < 0 ||
+	    (r = push_table(b, NFT_MSG_NEWTABLE, NLM_F_CREATE, "add table")) < 0 ||
 	    (r = push_chain(b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, s->post_chain, "nat",
 			    NF_INET_POST_ROUTING, PRIO_SRCNAT, "add nat chain postrouting")) < 0 ||
 	    (r = push_flush(b, s->post_chain, "flush chain postrouting")) < 0 ||
@@ -341,7 +340,7 @@ int nsrun_nat_build_remove(struct nsrun_nl_batch *b, const struct nsrun_nat_spec
 {
 	int r;
 
-	/* Flush first: kernels before 5.x refuse to delete a chain with rules. */
+	/* Flush first: older kernels refuse to delete a chain that has rules. */
 	if ((r = push_batch_mark(b, true)) < 0)
 		return r;
 	if (post && ((r = push_flush(b, s->post_chain, "flush chain postrouting")) < 0 ||
@@ -445,8 +444,8 @@ bool nsrun_nat_found_complete(const struct nsrun_nat_found *f)
 
 /* Which exchange failed decides what an errno most likely means. */
 enum phase {
-	PHASE_FIRST,    /* the first contact: no answer means no nftables */
-	PHASE_ADD,      /* the ensure batch */
+	PHASE_FIRST, /* the first contact: no answer means no nftables */
+	PHASE_ADD,   /* the ensure batch */
 	PHASE_OTHER,
 };
 
@@ -458,8 +457,9 @@ static int explain(struct nsrun_err *err, enum phase phase, const char *bridge)
 
 	if (err->code == EPERM) {
 		snprintf(hint, sizeof(hint), "; needs CAP_NET_ADMIN (run it as root)");
-	} else if (phase == PHASE_FIRST && (err->code == EPROTONOSUPPORT || err->code == EOPNOTSUPP ||
-					    err->code == EAFNOSUPPORT || err->code == EINVAL)) {
+	} else if (phase == PHASE_FIRST &&
+		   (err->code == EPROTONOSUPPORT || err->code == EOPNOTSUPP ||
+		    err->code == EAFNOSUPPORT || err->code == EINVAL)) {
 		snprintf(hint, sizeof(hint), "; is nftables (CONFIG_NF_TABLES) in the kernel?");
 	} else if (phase == PHASE_ADD && err->code == ENOENT) {
 		/* An unknown chain type or expression, after the module
@@ -469,10 +469,11 @@ static int explain(struct nsrun_err *err, enum phase phase, const char *bridge)
 	} else if (phase == PHASE_ADD &&
 		   (err->code == EOPNOTSUPP || err->code == EEXIST || err->code == EBUSY)) {
 		/* A chain of ours with another type or hook. */
-		snprintf(hint, sizeof(hint),
-			 "; table ip %s holds a different chain of that name (nft list table ip %s; "
-			 "nsrun --nat-off --bridge %s removes it)",
-			 NSRUN_NAT_TABLE, NSRUN_NAT_TABLE, bridge);
+		snprintf(
+			hint, sizeof(hint),
+			"; table ip %s holds a different chain of that name (nft list table ip %s; "
+			"nsrun --nat-off --bridge %s removes it)",
+			NSRUN_NAT_TABLE, NSRUN_NAT_TABLE, bridge);
 	}
 	snprintf(err->msg + len, sizeof(err->msg) - len, "%s", hint);
 	return -err->code;
@@ -573,15 +574,17 @@ int nsrun_nat_ensure(const char *bridge, const struct nsrun_prefix *bridge_addr,
 	r = nft_send(&t, nsrun_nat_build_rule_dump(nft_batch(&t)), PHASE_FIRST, rule_scan_cb, &q,
 		     "rule dump", err);
 	if (r == 0 && nsrun_nat_found_complete(&q.found)) {
-		nsrun_log_verbose("nat %s: masquerade and forward rules for %s already present in table ip %s",
+		nsrun_log_verbose("nat %s: masquerade and forward rules for %s already present in "
+				  "table ip %s",
 				  bridge, net, NSRUN_NAT_TABLE);
 	} else if (r == 0) {
 		bool some = q.found.post_rules || q.found.fwd_rules;
 
-		r = nft_send(&t, nsrun_nat_build_ensure(nft_batch(&t), &spec), PHASE_ADD, NULL, NULL,
-			     "nat batch", err);
+		r = nft_send(&t, nsrun_nat_build_ensure(nft_batch(&t), &spec), PHASE_ADD, NULL,
+			     NULL, "nat batch", err);
 		if (r == 0)
-			nsrun_log_verbose("nat %s: %s masquerade and forward rules for %s in table ip %s (chains %s, %s)",
+			nsrun_log_verbose("nat %s: %s masquerade and forward rules for %s in table "
+					  "ip %s (chains %s, %s)",
 					  bridge, some ? "replaced" : "added", net, NSRUN_NAT_TABLE,
 					  spec.post_chain, spec.fwd_chain);
 	}

@@ -34,20 +34,20 @@
  */
 
 #define NSRUN_NAT_TABLE "nsrun"
-#define NSRUN_NAT_NAME_MAX 32           /* "postrouting-" + a bridge name */
+#define NSRUN_NAT_NAME_MAX 32 /* "postrouting-" + a bridge name */
 #define NSRUN_NAT_TAG_MAX 96
 
 enum nsrun_nat_rule {
-	NSRUN_NAT_MASQ,                 /* postrouting: masquerade */
-	NSRUN_NAT_FWD_OUT,              /* forward: subnet -> out */
-	NSRUN_NAT_FWD_BACK,             /* forward: established/related back */
+	NSRUN_NAT_MASQ,	    /* postrouting: masquerade */
+	NSRUN_NAT_FWD_OUT,  /* forward: subnet -> out */
+	NSRUN_NAT_FWD_BACK, /* forward: established/related back */
 	NSRUN_NAT_NRULES,
 };
 
 /* The rule set of one bridge, derived from its name and address. */
 struct nsrun_nat_spec {
 	char bridge[IFNAMSIZ];
-	struct nsrun_prefix subnet;             /* network address / length */
+	struct nsrun_prefix subnet; /* network address / length */
 	char post_chain[NSRUN_NAT_NAME_MAX];
 	char fwd_chain[NSRUN_NAT_NAME_MAX];
 	char tag[NSRUN_NAT_NRULES][NSRUN_NAT_TAG_MAX]; /* the rules' comments */
@@ -76,8 +76,8 @@ int nsrun_nat_build_chain_dump(struct nsrun_nl_batch *b);
 
 /* What a rule dump showed of a bridge's set. */
 struct nsrun_nat_found {
-	unsigned int post_rules, fwd_rules;     /* rules in the bridge's chains */
-	unsigned int matching;                  /* in place, with the expected comment */
+	unsigned int post_rules, fwd_rules; /* rules in the bridge's chains */
+	unsigned int matching;		    /* in place, with the expected comment */
 };
 
 /*

@@ -171,8 +171,8 @@ static void assert_data(const struct nftnl_expr *e, uint16_t attr, const void *w
 	assert_memory_equal(got, want, want_len);
 }
 
-static void assert_ifname(const struct nftnl_expr *meta, const struct nftnl_expr *cmp,
-			  uint32_t key, uint32_t op, const char *name)
+static void assert_ifname(const struct nftnl_expr *meta, const struct nftnl_expr *cmp, uint32_t key,
+			  uint32_t op, const char *name)
 {
 	char padded[IFNAMSIZ] = { 0 };
 
@@ -230,8 +230,8 @@ static void test_ensure_batch(void **state)
 {
 	static const uint16_t types[] = {
 		NFNL_MSG_BATCH_BEGIN, MSG(NFT_MSG_NEWTABLE), MSG(NFT_MSG_NEWCHAIN),
-		MSG(NFT_MSG_DELRULE), MSG(NFT_MSG_NEWRULE), MSG(NFT_MSG_NEWCHAIN),
-		MSG(NFT_MSG_DELRULE), MSG(NFT_MSG_NEWRULE), MSG(NFT_MSG_NEWRULE),
+		MSG(NFT_MSG_DELRULE), MSG(NFT_MSG_NEWRULE),  MSG(NFT_MSG_NEWCHAIN),
+		MSG(NFT_MSG_DELRULE), MSG(NFT_MSG_NEWRULE),  MSG(NFT_MSG_NEWRULE),
 		NFNL_MSG_BATCH_END,
 	};
 	struct nsrun_nat_spec s;
@@ -581,7 +581,8 @@ static void test_options(void **state)
 			    "command: missing (usage: nsrun [OPTIONS] [--] COMMAND [ARG...])");
 	assert_int_equal(parse(&cfg, &err, "--nat-off", "--bridge", "br1", "--", "true", NULL),
 			 -EINVAL);
-	assert_string_equal(err.msg, "--nat-off: an action of its own, it runs no command (got 'true')");
+	assert_string_equal(err.msg,
+			    "--nat-off: an action of its own, it runs no command (got 'true')");
 	assert_int_equal(parse(&cfg, &err, "--nat", "--nat-off", NULL), -EINVAL);
 	assert_string_equal(err.msg, "--nat-off: not with --nat");
 	assert_int_equal(parse(&cfg, &err, "--nat=1", "true", NULL), -EINVAL);
