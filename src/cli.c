@@ -38,6 +38,8 @@ enum {
 	OPT_CAP_ADD,
 	OPT_CAP_DROP,
 	OPT_SECCOMP,
+	OPT_NAT,
+	OPT_NAT_OFF,
 };
 
 static const struct option long_options[] = {
@@ -66,6 +68,8 @@ static const struct option long_options[] = {
 	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
 	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
+	{ "nat", no_argument, NULL, OPT_NAT },
+	{ "nat-off", no_argument, NULL, OPT_NAT_OFF },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -79,6 +83,7 @@ void nsrun_cli_usage(FILE *f)
 	      "       nsrun --join NAME [OPTIONS] [--] COMMAND [ARG...]\n"
 	      "       nsrun --list [--bridge NAME] [--json]\n"
 	      "       nsrun --rm NAME [--force]\n"
+	      "       nsrun --nat-off [--bridge NAME]\n"
 	      "Run COMMAND in a new network namespace on a bridge, with its own address.\n"
 	      "\n"
 	      "Network:\n"
@@ -113,6 +118,11 @@ void nsrun_cli_usage(FILE *f)
 	      "      --list            the live leases (all bridges, or --bridge's)\n"
 	      "      --json            --list as one JSON array\n"
 	      "      --rm NAME         unpin namespace NAME (--force: one nsrun did not make)\n"
+	      "\n"
+	      "Egress:\n"
+	      "      --nat             masquerade the bridge's subnet to other interfaces\n"
+	      "                        and turn IPv4 forwarding on (nftables table ip nsrun)\n"
+	      "      --nat-off         remove the bridge's --nat rules and exit (no COMMAND)\n"
 	      "\n"
 	      "State:\n"
 	      "      --state-dir DIR   lease files (default $NSRUN_STATE_DIR or " NSRUN_DEFAULT_STATE_DIR
@@ -206,6 +216,7 @@ static int set_action(struct nsrun_config *cfg, enum nsrun_action a, struct nsru
 		[NSRUN_ACTION_JOIN] = "--join",
 		[NSRUN_ACTION_LIST] = "--list",
 		[NSRUN_ACTION_RM] = "--rm",
+		[NSRUN_ACTION_NAT_OFF] = "--nat-off",
 	};
 
 	if (cfg->action == NSRUN_ACTION_HELP || cfg->action == NSRUN_ACTION_VERSION)
@@ -295,11 +306,13 @@ static int parse_lifecycle_option(int c, const char *arg, struct nsrun_config *c
 #define FOR_JOIN (1u << NSRUN_ACTION_JOIN)
 #define FOR_LIST (1u << NSRUN_ACTION_LIST)
 #define FOR_RM (1u << NSRUN_ACTION_RM)
+#define FOR_NAT_OFF (1u << NSRUN_ACTION_NAT_OFF)
 static const struct {
 	int opt;
 	unsigned int actions;
 } option_scope[] = {
-	{ 'b', FOR_LAUNCH | FOR_LIST },
+	{ 'b', FOR_LAUNCH | FOR_LIST | FOR_NAT_OFF },
+	{ OPT_NAT, FOR_LAUNCH },
 	{ OPT_SUBNET, FOR_LAUNCH },
 	{ OPT_IP, FOR_LAUNCH },
 	{ OPT_IFNAME, FOR_LAUNCH },
@@ -338,6 +351,7 @@ static int check_scope(const struct nsrun_config *cfg, uint64_t seen, struct nsr
 		[NSRUN_ACTION_JOIN] = "--join",
 		[NSRUN_ACTION_LIST] = "--list",
 		[NSRUN_ACTION_RM] = "--rm",
+		[NSRUN_ACTION_NAT_OFF] = "--nat-off",
 	};
 
 	for (size_t i = 0; i < sizeof(option_scope) / sizeof(option_scope[0]); i++) {
@@ -556,6 +570,11 @@ static int parse_option(int c, const char *arg, struct nsrun_config *cfg, struct
 		return parse_cap("--cap-drop", arg, &cfg->cap_drop, &cfg->cap_drop_all, err);
 	case OPT_SECCOMP:
 		return parse_seccomp(arg, cfg, err);
+	case OPT_NAT:
+		cfg->nat = true;
+		return 0;
+	case OPT_NAT_OFF:
+		return set_action(cfg, NSRUN_ACTION_NAT_OFF, err);
 	case 'v':
 		cfg->verbosity = 1;
 		return 0;
@@ -631,6 +650,12 @@ int nsrun_cli_parse(int argc, char **argv, const char *env_state_dir, struct nsr
 	r = check_scope(cfg, cfg->options_used, err);
 	if (r < 0)
 		return r;
+	if (cfg->action == NSRUN_ACTION_NAT_OFF) {
+		if (optind < argc)
+			return nsrun_err_set(err, EINVAL, "--nat-off: unexpected argument '%s'",
+					     argv[optind]);
+		return 0;
+	}
 	if (cfg->action == NSRUN_ACTION_LIST || cfg->action == NSRUN_ACTION_RM) {
 		if (optind < argc)
 			return nsrun_err_set(err, EINVAL, "%s: unexpected argument '%s'",

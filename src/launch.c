@@ -22,6 +22,7 @@
 #include "nsrun/log.h"
 #include "nsrun/mount.h"
 #include "nsrun/netns.h"
+#include "nsrun/nat.h"
 #include "nsrun/privs.h"
 #include "nsrun/proc.h"
 #include "nsrun/shape.h"
@@ -671,6 +672,13 @@ static int setup_network(struct launch *l, struct nsrun_err *err)
 	if (r < 0)
 		return r;
 	nsrun_log_step("lease");
+	/* Host side, before unshare(): the rules and ip_forward are the host's. */
+	if (cfg->nat) {
+		r = nsrun_nat_ensure(l->br.name, &l->br.addr, err);
+		if (r < 0)
+			return r;
+		nsrun_log_step("nat");
+	}
 
 	/* From here on the namespace, and with it the veth, dies with us.  A
 	 * named one gets its own mount namespace only once it is pinned. */

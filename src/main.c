@@ -8,6 +8,7 @@
 #include "nsrun/log.h"
 #include "nsrun/netns.h"
 #include "nsrun/privs.h"
+#include "nsrun/nat.h"
 
 #ifndef NSRUN_VERSION
 #define NSRUN_VERSION "0.0.0"
@@ -60,6 +61,11 @@ int main(int argc, char **argv)
 			return NSRUN_EXIT_FAILURE;
 		}
 		return 0;
+	case NSRUN_ACTION_NAT_OFF:
+		if (nsrun_nat_off(cfg.bridge, &err) == 0)
+			return 0;
+		nsrun_log_error("%s", err.msg);
+		return NSRUN_EXIT_FAILURE;
 	case NSRUN_ACTION_LAUNCH:
 	case NSRUN_ACTION_JOIN:
 		break;

@@ -14,12 +14,17 @@
 
 int nsrun_nl_open(struct nsrun_nl *nl, struct nsrun_err *err)
 {
+	return nsrun_nl_open_proto(nl, NETLINK_ROUTE, err);
+}
+
+int nsrun_nl_open_proto(struct nsrun_nl *nl, int protocol, struct nsrun_err *err)
+{
 	static const struct timeval timeout = { .tv_sec = 30 };
 	int one = 1;
 
 	memset(nl, 0, sizeof(*nl));
 	/* CLOEXEC: the target must never inherit a socket of the host namespace. */
-	nl->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	nl->sock = mnl_socket_open2(protocol, SOCK_CLOEXEC);
 	if (!nl->sock)
 		return nsrun_err_sys(err, errno, "netlink: open socket");
 	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
@@ -80,10 +85,25 @@ int nsrun_nl_batch_push(struct nsrun_nl_batch *b, struct nlmsghdr *nlh, const ch
 	if ((char *)nlh != b->buf + b->len || nlh->nlmsg_seq != nsrun_nl_batch_seq(b))
 		return -EINVAL;
 	b->dump[b->count] = (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
+	b->noack[b->count] = false;
 	b->what[b->count] = what;
 	b->count++;
 	b->len += NLMSG_ALIGN(nlh->nlmsg_len);
 	return 0;
+}
+
+int nsrun_nl_batch_push_noack(struct nsrun_nl_batch *b, struct nlmsghdr *nlh, const char *what)
+{
+	int r;
+
+	if (nlh && (nlh->nlmsg_flags & NLM_F_ACK))
+		return -EINVAL;
+	r = nsrun_nl_batch_push(b, nlh, what);
+	if (r == 0) {
+		b->noack[b->count - 1] = true;
+		b->nnoack++;
+	}
+	return r;
 }
 
 static int extack_cb(const struct nlattr *attr, void *data)
@@ -125,8 +145,8 @@ int nsrun_nl_batch_run(struct nsrun_nl *nl, struct nsrun_nl_batch *b, nsrun_nl_d
 {
 	char rbuf[32768] __attribute__((aligned(NLMSG_ALIGNTO)));
 	bool done[NSRUN_NL_BATCH_MAX] = { false };
-	unsigned int pending = b->count;
-	bool overrun = false;
+	unsigned int pending = b->count - b->nnoack;
+	bool overrun = false, refused = false;
 	int first_err = 0;
 	ssize_t n;
 
@@ -139,7 +159,7 @@ int nsrun_nl_batch_run(struct nsrun_nl *nl, struct nsrun_nl_batch *b, nsrun_nl_d
 	if ((size_t)n != b->len)
 		return nsrun_err_set(err, EIO, "netlink: short send of %s", b->what[0]);
 
-	while (pending) {
+	while (pending && !refused) {
 		const struct nlmsghdr *nlh;
 		int len;
 
@@ -171,9 +191,11 @@ int nsrun_nl_batch_run(struct nsrun_nl *nl, struct nsrun_nl_batch *b, nsrun_nl_d
 					return nsrun_err_set(err, EBADMSG, "netlink: %s: truncated ack",
 							     b->what[i]);
 				code = -e->error;
-				/* A dump's ack of a *failed* start: count it as done. */
 				done[i] = true;
-				pending--;
+				if (!b->noack[i])
+					pending--; /* also a dump's ack of a *failed* start */
+				else if (code > 0)
+					refused = true; /* the whole batch: no more replies */
 			} else if (nlh->nlmsg_type == NLMSG_DONE) {
 				if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(int))
 					code = -*(const int *)mnl_nlmsg_get_payload(nlh);

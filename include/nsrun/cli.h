@@ -25,6 +25,7 @@ enum nsrun_action {
 	NSRUN_ACTION_JOIN,              /* --join NAME: a launch into a named netns */
 	NSRUN_ACTION_LIST,              /* --list */
 	NSRUN_ACTION_RM,                /* --rm NAME */
+	NSRUN_ACTION_NAT_OFF,           /* --nat-off: remove the bridge's NAT rules */
 };
 
 /* The C library's resolver reads no more nameservers than this (MAXNS). */
@@ -43,6 +44,7 @@ struct nsrun_config {
 	unsigned int mtu;               /* 0: the bridge's */
 	bool has_mac;
 	uint8_t mac[NSRUN_MAC_LEN];
+	bool nat;                       /* --nat: masquerade + forwarding (nat.c) */
 	const char *state_dir;
 	bool state_dir_set;             /* chosen by --state-dir or NSRUN_STATE_DIR */
 	int verbosity;

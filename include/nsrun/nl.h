@@ -32,6 +32,8 @@ struct nsrun_nl_batch {
 	unsigned int count;
 	uint32_t seq0;                  /* sequence number of the first request */
 	bool dump[NSRUN_NL_BATCH_MAX];  /* ends with NLMSG_DONE, not an ack */
+	bool noack[NSRUN_NL_BATCH_MAX]; /* no reply unless it fails */
+	unsigned int nnoack;
 	const char *what[NSRUN_NL_BATCH_MAX];
 };
 
@@ -39,6 +41,8 @@ struct nsrun_nl_batch {
 typedef int (*nsrun_nl_data_cb)(const struct nlmsghdr *nlh, void *data);
 
 int nsrun_nl_open(struct nsrun_nl *nl, struct nsrun_err *err);
+/* The same for another netlink family (NETLINK_NETFILTER for nat.c). */
+int nsrun_nl_open_proto(struct nsrun_nl *nl, int protocol, struct nsrun_err *err);
 void nsrun_nl_close(struct nsrun_nl *nl);
 int nsrun_nl_fd(const struct nsrun_nl *nl);
 
@@ -52,6 +56,12 @@ uint32_t nsrun_nl_batch_seq(const struct nsrun_nl_batch *b);
  * room, which fails the batch).  what labels errors ("add address").
  */
 int nsrun_nl_batch_push(struct nsrun_nl_batch *b, struct nlmsghdr *nlh, const char *what);
+/*
+ * The same for a message without NLM_F_ACK that the kernel answers only
+ * when it refuses it (nfnetlink's batch begin and end): such a refusal
+ * fails the batch at once, since nothing after it will be answered.
+ */
+int nsrun_nl_batch_push_noack(struct nsrun_nl_batch *b, struct nlmsghdr *nlh, const char *what);
 
 /*
  * Sends the batch and reads until every request is acked (or its dump
