@@ -16,6 +16,8 @@ enum {
 	OPT_MTU,
 	OPT_MAC,
 	OPT_STATE_DIR,
+	OPT_GC,
+	OPT_REBUILD,
 };
 
 static const struct option long_options[] = {
@@ -26,6 +28,8 @@ static const struct option long_options[] = {
 	{ "mtu", required_argument, NULL, OPT_MTU },
 	{ "mac", required_argument, NULL, OPT_MAC },
 	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+	{ "gc", no_argument, NULL, OPT_GC },
+	{ "rebuild", no_argument, NULL, OPT_REBUILD },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -52,6 +56,10 @@ void nsrun_cli_usage(FILE *f)
 	      "State:\n"
 	      "      --state-dir DIR   lease files (default $NSRUN_STATE_DIR or " NSRUN_DEFAULT_STATE_DIR
 	      ")\n"
+	      "      --gc              no command: reclaim stale leases now (of --bridge, else\n"
+	      "                        of every bridge) and say which\n"
+	      "      --rebuild         with --gc --bridge: rewrite the lease file from the live\n"
+	      "                        interfaces on the bridge, even when it is malformed\n"
 	      "\n"
 	      "Output:\n"
 	      "  -v, --verbose         each setup step and its duration, on stderr\n"
@@ -165,6 +173,12 @@ static int parse_option(int c, const char *arg, struct nsrun_config *cfg, struct
 		return 0;
 	case OPT_STATE_DIR:
 		return parse_state_dir("--state-dir", arg, cfg, err);
+	case OPT_GC:
+		cfg->action = NSRUN_ACTION_GC;
+		return 0;
+	case OPT_REBUILD:
+		cfg->gc_rebuild = true;
+		return 0;
 	case 'v':
 		cfg->verbosity = 1;
 		return 0;
@@ -179,6 +193,20 @@ static int parse_option(int c, const char *arg, struct nsrun_config *cfg, struct
 		return 0;
 	}
 	return nsrun_err_set(err, EINVAL, "internal: unhandled option %d", c);
+}
+
+/* --gc is an action: no command; --rebuild rewrites one bridge's file. */
+static int check_gc(const struct nsrun_config *cfg, int argc, struct nsrun_err *err)
+{
+	if (cfg->gc_rebuild && cfg->action != NSRUN_ACTION_GC)
+		return nsrun_err_set(err, EINVAL, "--rebuild: only with --gc");
+	if (cfg->action != NSRUN_ACTION_GC)
+		return 0;
+	if (cfg->gc_rebuild && cfg->bridge_is_default)
+		return nsrun_err_set(err, EINVAL, "--gc --rebuild: needs --bridge NAME");
+	if (optind < argc)
+		return nsrun_err_set(err, EINVAL, "--gc: takes no command");
+	return 0;
 }
 
 int nsrun_cli_parse(int argc, char **argv, const char *env_state_dir, struct nsrun_config *cfg,
@@ -217,8 +245,9 @@ int nsrun_cli_parse(int argc, char **argv, const char *env_state_dir, struct nsr
 		if (r < 0)
 			return r;
 	}
-	if (cfg->action != NSRUN_ACTION_LAUNCH)
-		return 0;
+	r = check_gc(cfg, argc, err);
+	if (r < 0 || cfg->action != NSRUN_ACTION_LAUNCH)
+		return r;
 	if (optind >= argc)
 		return nsrun_err_set(err, EINVAL, "command: missing (usage: nsrun [OPTIONS] [--] COMMAND [ARG...])");
 	if (!argv[optind][0])

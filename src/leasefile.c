@@ -223,3 +223,8 @@ int nsrun_leasefile_save(struct nsrun_leasefile *lf, const struct nsrun_lease_ta
 	lf->existed = true;
 	return 0;
 }
+
+int nsrun_leasefile_open_dir(const char *dir, struct nsrun_err *err)
+{
+	return open_dir(dir, err);
+}

@@ -17,6 +17,7 @@ enum nsrun_action {
 	NSRUN_ACTION_LAUNCH,
 	NSRUN_ACTION_HELP,
 	NSRUN_ACTION_VERSION,
+	NSRUN_ACTION_GC,                /* --gc [--rebuild]: no command */
 };
 
 /* The plan: argv parsed and validated, nothing done yet. */
@@ -35,6 +36,7 @@ struct nsrun_config {
 	const char *state_dir;
 	bool state_dir_set;             /* chosen by --state-dir or NSRUN_STATE_DIR */
 	int verbosity;
+	bool gc_rebuild;                /* --rebuild (with --gc --bridge) */
 	char **command;                 /* NULL-terminated, from argv */
 	int command_argc;
 };
