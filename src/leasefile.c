@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "nsrun/launch.h" /* nsrun_fault_point */
+
 static int open_dir(const char *dir, struct nsrun_err *err)
 {
 	struct stat st;
@@ -80,6 +82,7 @@ int nsrun_leasefile_open(struct nsrun_leasefile *lf, const char *dir, const char
 			goto fail;
 		}
 	}
+	nsrun_fault_point("lease-locked");
 	return 0;
 fail:
 	nsrun_leasefile_close(lf);
@@ -210,8 +213,10 @@ int nsrun_leasefile_save(struct nsrun_leasefile *lf, const struct nsrun_lease_ta
 	}
 	r = write_all(fd, buf, len);
 	free(buf);
+	nsrun_fault_point("lease-tmp-written");
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
+	nsrun_fault_point("lease-tmp-synced");
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
 	if (r == 0 && renameat(lf->dirfd, tmp, lf->dirfd, name) < 0)
