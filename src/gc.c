@@ -176,7 +176,7 @@ static int rebuild_bridge(struct gc_ctx *c, const char *bridge, struct nsrun_err
 	struct nsrun_leasefile lf;
 	struct nsrun_bridge br;
 	size_t ndropped = 0, nkept = 0;
-	bool parsed = true;
+	bool parsed = true, existed;
 	char why[WHY_MAX];
 	int r;
 
@@ -233,6 +233,7 @@ static int rebuild_bridge(struct gc_ctx *c, const char *bridge, struct nsrun_err
 		}
 		kept[nkept++] = *l;
 	}
+	existed = lf.existed;
 	r = nsrun_leasefile_save(&lf, &t, err);
 	if (r < 0)
 		goto out;
@@ -240,7 +241,7 @@ static int rebuild_bridge(struct gc_ctx *c, const char *bridge, struct nsrun_err
 	if (!parsed)
 		fprintf(c->out, "nsrun: bridge %s: replaced a malformed lease file (%s)\n", bridge,
 			bad.msg);
-	else if (!lf.existed)
+	else if (!existed)
 		fprintf(c->out, "nsrun: bridge %s: there was no lease file\n", bridge);
 	for (size_t i = 0; i < rb.n; i++) {
 		snprintf(why, sizeof(why), "veth %s, pid %d", rb.found[i].ifname,
