@@ -195,6 +195,15 @@ static int parse_option(int c, const char *arg, struct nsrun_config *cfg, struct
 	return nsrun_err_set(err, EINVAL, "internal: unhandled option %d", c);
 }
 
+/* getopt_long's '?' with optopt set is also "--flag=value" for a flag. */
+static bool takes_no_argument(int val)
+{
+	for (const struct option *o = long_options; o->name; o++)
+		if (o->val == val && o->has_arg == no_argument)
+			return true;
+	return false;
+}
+
 /* --gc is an action: no command; --rebuild rewrites one bridge's file. */
 static int check_gc(const struct nsrun_config *cfg, int argc, struct nsrun_err *err)
 {
@@ -232,6 +241,9 @@ int nsrun_cli_parse(int argc, char **argv, const char *env_state_dir, struct nsr
 	 * never read as ours; ':': report a missing argument distinctly. */
 	while ((c = getopt_long(argc, argv, "+:b:vqhV", long_options, NULL)) != -1) {
 		if (c == '?') {
+			if (optopt && takes_no_argument(optopt) && !strncmp(argv[optind - 1], "--", 2))
+				return nsrun_err_set(err, EINVAL, "%s: takes no argument",
+						     argv[optind - 1]);
 			if (optopt)
 				return nsrun_err_set(err, EINVAL, "-%c: unknown option (see --help)",
 						     optopt);

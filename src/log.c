@@ -30,11 +30,21 @@ bool nsrun_log_verbose_on(void)
 
 static void vlog(const char *fmt, va_list ap)
 {
-	char line[1024];
+	char line[1024], safe[4 * sizeof(line)];
+	size_t j = 0;
 
-	/* One write per line so parallel instances do not interleave. */
 	vsnprintf(line, sizeof(line), fmt, ap);
-	fprintf(stderr, "nsrun: %s\n", line);
+	/* One line whatever the message quotes: a newline in a bridge name or
+	 * a terminal escape in a command name is shown as \xNN. */
+	for (const unsigned char *p = (const unsigned char *)line; *p; p++) {
+		if (*p < ' ' || *p == 0x7f)
+			j += (size_t)snprintf(safe + j, sizeof(safe) - j, "\\x%02x", *p);
+		else
+			safe[j++] = (char)*p;
+	}
+	safe[j] = '\0';
+	/* One write per line so parallel instances do not interleave. */
+	fprintf(stderr, "nsrun: %s\n", safe);
 }
 
 void nsrun_log_error(const char *fmt, ...)

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 FAULTS=${NSRUN_FAULTS_BIN:-$NSRT_ROOT/build/nsrun-faults}
 CONCURRENT=${NSRT_CONCURRENT:-200}
-plan 31
+plan 30
 
 # (for wait_for: an argument "$(ports X)" would be expanded only once)
 ports_are() { test "$(ports "$1")" = "$2"; }
