@@ -255,7 +255,8 @@ int nsrun_lease_table_parse(struct nsrun_lease_table *t, const char *bridge, con
 		r = nsrun_err_set(err, EINVAL, "line %u: missing \"bridge\" line", lineno + 1);
 		goto fail;
 	}
-	qsort(t->v, t->n, sizeof(*t->v), cmp_lease);
+	if (t->n) /* qsort(NULL, 0, ...) is undefined */
+		qsort(t->v, t->n, sizeof(*t->v), cmp_lease);
 	for (size_t i = 1; i < t->n; i++) {
 		if (nsrun_addr_equal(&t->v[i - 1].addr, &t->v[i].addr)) {
 			char a[NSRUN_ADDR_STRLEN];
