@@ -28,7 +28,7 @@ bool nsrun_log_verbose_on(void)
 	return verbosity >= NSRUN_LOG_VERBOSE;
 }
 
-static void vlog(const char *fmt, va_list ap)
+__attribute__((format(printf, 1, 0))) static void vlog(const char *fmt, va_list ap)
 {
 	char line[1024], safe[4 * sizeof(line)];
 	size_t j = 0;
