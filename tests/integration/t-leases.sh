@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 FAULTS=${NSRUN_FAULTS_BIN:-$NSRT_ROOT/build/nsrun-faults}
 CONCURRENT=${NSRT_CONCURRENT:-200}
-plan 30
+plan 32
 
 # (for wait_for: an argument "$(ports X)" would be expanded only once)
 ports_are() { test "$(ports "$1")" = "$2"; }
@@ -86,6 +86,9 @@ nsrun: bridge be: recovered 10.32.0.2 (veth nsr0a200002-1, pid $e1)
 nsrun: bridge be: lease file rebuilt: 1 recovered, 0 kept, 0 dropped" "  --rebuild recovers it from its alias"
 
 # --- --gc -------------------------------------------------------------------
+out=$($NSRUN --help)
+is "$?/$(grep -c -e '--gc ' -e '--rebuild ' <<<"$out")" "0/2" "--help documents --gc and --rebuild, exit 0"
+like "$($NSRUN --version)" '^nsrun [0-9]+\.[0-9]+\.[0-9]+$' "--version"
 mkbridge bg 10.33.0.1/24
 holder bg "$NSRT_TMP/g1"
 wait_for test -e "$NSRT_TMP/g1"
