@@ -175,7 +175,7 @@ format:
 	clang-format -i src/*.c include/nsrun/*.h tests/unit/*.c
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(FUZZ_BUILD) $(COV_BUILD)
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/obj/main.d $(BUILD)/obj-test/main.d
 -include $(UNIT_BINS:%=%.d)
