@@ -242,7 +242,7 @@ int nsrun_cli_parse(int argc, char **argv, const char *env_state_dir, struct nsr
 	while ((c = getopt_long(argc, argv, "+:b:vqhV", long_options, NULL)) != -1) {
 		if (c == '?') {
 			if (optopt && takes_no_argument(optopt) && !strncmp(argv[optind - 1], "--", 2))
-				return nsrun_err_set(err, EINVAL, "%s: takes no argument",
+				return nsrun_err_set(err, EINVAL, "%s: option takes no argument",
 						     argv[optind - 1]);
 			if (optopt)
 				return nsrun_err_set(err, EINVAL, "-%c: unknown option (see --help)",

@@ -10,6 +10,7 @@
 #include "nsrun/launch.h"
 #include "nsrun/leasefile.h"
 #include "nsrun/link.h"
+#include "nsrun/live.h"
 #include "nsrun/log.h"
 #include "nsrun/name.h"
 #include "nsrun/nl.h"
@@ -377,7 +378,7 @@ int nsrun_gc(const struct nsrun_config *cfg, FILE *out, struct nsrun_err *err)
 	r = nsrun_nl_open(&c.host, err);
 	if (r < 0)
 		return r;
-	nsrun_launch_liveness(&c.lv, &c.host);
+	nsrun_live_init(&c.lv, &c.host);
 	if (cfg->gc_rebuild)
 		r = rebuild_bridge(&c, cfg->bridge, err);
 	else if (!cfg->bridge_is_default)

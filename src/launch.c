@@ -167,11 +167,6 @@ static bool live_netns(void *ctx, int ifindex)
 	return nsrun_link_peer_netns_alive(ctx, ifindex);
 }
 
-void nsrun_launch_liveness(struct nsrun_liveness *lv, struct nsrun_nl *host)
-{
-	*lv = (struct nsrun_liveness){ live_ifindex, live_pid_exists, live_pid, live_netns, host };
-}
-
 /* ---- bridge ------------------------------------------------------------ */
 
 static int setup_bridge(struct launch *l, struct nsrun_lease_table *t, bool *created,

@@ -255,8 +255,13 @@ int nsrun_lease_table_parse(struct nsrun_lease_table *t, const char *bridge, con
 		r = nsrun_err_set(err, EINVAL, "line %u: missing \"bridge\" line", lineno + 1);
 		goto fail;
 	}
-	if (t->n) /* qsort(NULL, 0, ...) is undefined */
-		qsort(t->v, t->n, sizeof(*t->v), cmp_lease);
+	/* nsrun writes the file sorted; only a hand-edited one needs sorting. */
+	for (size_t i = 1; i < t->n; i++) {
+		if (nsrun_addr_cmp(&t->v[i - 1].addr, &t->v[i].addr) > 0) {
+			qsort(t->v, t->n, sizeof(*t->v), cmp_lease);
+			break;
+		}
+	}
 	for (size_t i = 1; i < t->n; i++) {
 		if (nsrun_addr_equal(&t->v[i - 1].addr, &t->v[i].addr)) {
 			char a[NSRUN_ADDR_STRLEN];

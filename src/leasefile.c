@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "nsrun/launch.h" /* nsrun_fault_point */
+#include "nsrun/launch.h" /* nsrun_fault_point (test builds) */
 
 static int open_dir(const char *dir, struct nsrun_err *err)
 {
@@ -54,6 +54,11 @@ static int open_dir(const char *dir, struct nsrun_err *err)
 				     (unsigned int)(st.st_mode & 0777));
 	}
 	return fd;
+}
+
+int nsrun_leasefile_open_dir(const char *dir, struct nsrun_err *err)
+{
+	return open_dir(dir, err);
 }
 
 int nsrun_leasefile_open(struct nsrun_leasefile *lf, const char *dir, const char *bridge,
@@ -227,9 +232,4 @@ int nsrun_leasefile_save(struct nsrun_leasefile *lf, const struct nsrun_lease_ta
 	}
 	lf->existed = true;
 	return 0;
-}
-
-int nsrun_leasefile_open_dir(const char *dir, struct nsrun_err *err)
-{
-	return open_dir(dir, err);
 }

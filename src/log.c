@@ -8,6 +8,9 @@
 static int verbosity;
 static struct timespec t_start, t_last;
 
+/* (for clang's -Wformat-nonliteral: vlog passes its format on) */
+static void vlog(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static double usec_between(const struct timespec *a, const struct timespec *b)
 {
 	return (double)(b->tv_sec - a->tv_sec) * 1e6 +
@@ -28,23 +31,23 @@ bool nsrun_log_verbose_on(void)
 	return verbosity >= NSRUN_LOG_VERBOSE;
 }
 
-__attribute__((format(printf, 1, 0))) static void vlog(const char *fmt, va_list ap)
+static void vlog(const char *fmt, va_list ap)
 {
-	char line[1024], safe[4 * sizeof(line)];
-	size_t j = 0;
+	char line[1024], out[4 * sizeof(line)];
+	size_t o = 0;
 
 	vsnprintf(line, sizeof(line), fmt, ap);
-	/* One line whatever the message quotes: a newline in a bridge name or
-	 * a terminal escape in a command name is shown as \xNN. */
+	/* Messages quote what the user gave: a control byte in a name must
+	 * not reach the terminal as such, and the message stays one line. */
 	for (const unsigned char *p = (const unsigned char *)line; *p; p++) {
 		if (*p < ' ' || *p == 0x7f)
-			j += (size_t)snprintf(safe + j, sizeof(safe) - j, "\\x%02x", *p);
+			o += (size_t)snprintf(out + o, sizeof(out) - o, "\\x%02x", *p);
 		else
-			safe[j++] = (char)*p;
+			out[o++] = (char)*p;
 	}
-	safe[j] = '\0';
+	out[o] = '\0';
 	/* One write per line so parallel instances do not interleave. */
-	fprintf(stderr, "nsrun: %s\n", safe);
+	fprintf(stderr, "nsrun: %s\n", out);
 }
 
 void nsrun_log_error(const char *fmt, ...)

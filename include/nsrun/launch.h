@@ -17,11 +17,6 @@
  */
 int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err);
 
-struct nsrun_liveness;
-struct nsrun_nl;
-/* The liveness rules of lease.h, answered by the live system via host. */
-void nsrun_launch_liveness(struct nsrun_liveness *lv, struct nsrun_nl *host);
-
 /*
  * Test builds only (NSRUN_TEST_FAULTS): when $NSRUN_FAULT names a step, the
  * process SIGKILLs itself there, to prove crash safety step by step.

@@ -82,8 +82,8 @@ TABLE=$(cat <<'EOF'
 125 | --frob=1: unknown option (see --help) | - | --frob=1 -- true
 125 | -x: unknown option (see --help) | - | -x -- true
 125 | -x: unknown option (see --help) | - | -qx -- true
-125 | --help=x: takes no argument | - | --help=x
-125 | --gc=1: takes no argument | - | --gc=1
+125 | --help=x: option takes no argument | - | --help=x
+125 | --gc=1: option takes no argument | - | --gc=1
 125 | --bridge: missing argument | - | --bridge
 125 | --ip: missing argument | - | --bridge br1 --ip
 125 | command: missing (usage: nsrun [OPTIONS] [--] COMMAND [ARG...]) | - |

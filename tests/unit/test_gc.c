@@ -116,9 +116,9 @@ static void test_cli_errors(void **state)
 		{ { "--gc", "--rebuild" }, "--gc --rebuild: needs --bridge NAME" },
 		{ { "--gc", "true" }, "--gc: takes no command" },
 		{ { "--gc", "--", "true" }, "--gc: takes no command" },
-		{ { "--gc=now" }, "--gc=now: takes no argument" },
-		{ { "--rebuild=1", "--gc" }, "--rebuild=1: takes no argument" },
-		{ { "--help=x" }, "--help=x: takes no argument" },
+		{ { "--gc=now" }, "--gc=now: option takes no argument" },
+		{ { "--rebuild=1", "--gc" }, "--rebuild=1: option takes no argument" },
+		{ { "--help=x" }, "--help=x: option takes no argument" },
 		{ { "--gcx" }, "--gcx: unknown option (see --help)" },
 		{ { "-qx", "true" }, "-x: unknown option (see --help)" },
 	};
