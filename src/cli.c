@@ -205,7 +205,7 @@ static bool takes_no_argument(int val)
 }
 
 /* --gc is an action: no command; --rebuild rewrites one bridge's file. */
-static int check_gc(const struct nsrun_config *cfg, int argc, struct nsrun_err *err)
+static int check_gc(const struct nsrun_config *cfg, int argc, char **argv, struct nsrun_err *err)
 {
 	if (cfg->gc_rebuild && cfg->action != NSRUN_ACTION_GC)
 		return nsrun_err_set(err, EINVAL, "--rebuild: only with --gc");
@@ -214,7 +214,7 @@ static int check_gc(const struct nsrun_config *cfg, int argc, struct nsrun_err *
 	if (cfg->gc_rebuild && cfg->bridge_is_default)
 		return nsrun_err_set(err, EINVAL, "--gc --rebuild: needs --bridge NAME");
 	if (optind < argc)
-		return nsrun_err_set(err, EINVAL, "--gc: takes no command");
+		return nsrun_err_set(err, EINVAL, "--gc: unexpected argument '%s'", argv[optind]);
 	return 0;
 }
 
@@ -257,7 +257,7 @@ int nsrun_cli_parse(int argc, char **argv, const char *env_state_dir, struct nsr
 		if (r < 0)
 			return r;
 	}
-	r = check_gc(cfg, argc, err);
+	r = check_gc(cfg, argc, argv, err);
 	if (r < 0 || cfg->action != NSRUN_ACTION_LAUNCH)
 		return r;
 	if (optind >= argc)

@@ -91,7 +91,7 @@ TABLE=$(cat <<'EOF'
 125 | '': command not found | - | --bridge br1 ''
 125 | --rebuild: only with --gc | - | --rebuild --bridge br1 -- true
 125 | --gc --rebuild: needs --bridge NAME | - | --gc --rebuild
-125 | --gc: takes no command | - | --gc true
+125 | --gc: unexpected argument 'true' | - | --gc true
 125 | --state-dir rel: not an absolute path | - | --state-dir rel --bridge br1 -- true
 125 | NSRUN_STATE_DIR rel: not an absolute path | sd_env_rel | --bridge br1 -- true
 125 | state directory @D@/none/state: create: No such file or directory | - | --state-dir @D@/none/state --bridge br1 -- true

@@ -114,8 +114,8 @@ static void test_cli_errors(void **state)
 	} rows[] = {
 		{ { "--rebuild", "--bridge", "br1", "--", "true" }, "--rebuild: only with --gc" },
 		{ { "--gc", "--rebuild" }, "--gc --rebuild: needs --bridge NAME" },
-		{ { "--gc", "true" }, "--gc: takes no command" },
-		{ { "--gc", "--", "true" }, "--gc: takes no command" },
+		{ { "--gc", "true" }, "--gc: unexpected argument 'true'" },
+		{ { "--gc", "--", "true" }, "--gc: unexpected argument 'true'" },
 		{ { "--gc=now" }, "--gc=now: option takes no argument" },
 		{ { "--rebuild=1", "--gc" }, "--rebuild=1: option takes no argument" },
 		{ { "--help=x" }, "--help=x: option takes no argument" },
