@@ -205,13 +205,14 @@ static bool takes_no_argument(int val)
 }
 
 /* --gc is an action: no command; --rebuild rewrites one bridge's file. */
-static int check_gc(const struct nsrun_config *cfg, int argc, char **argv, struct nsrun_err *err)
+static int check_gc(struct nsrun_config *cfg, int argc, char **argv, struct nsrun_err *err)
 {
 	if (cfg->gc_rebuild && cfg->action != NSRUN_ACTION_GC)
 		return nsrun_err_set(err, EINVAL, "--rebuild: only with --gc");
 	if (cfg->action != NSRUN_ACTION_GC)
 		return 0;
-	if (cfg->gc_rebuild && cfg->bridge_is_default)
+	cfg->gc_all = cfg->bridge_is_default; /* no --bridge */
+	if (cfg->gc_rebuild && cfg->gc_all)
 		return nsrun_err_set(err, EINVAL, "--gc --rebuild: needs --bridge NAME");
 	if (optind < argc)
 		return nsrun_err_set(err, EINVAL, "--gc: unexpected argument '%s'", argv[optind]);

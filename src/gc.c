@@ -381,10 +381,10 @@ int nsrun_gc(const struct nsrun_config *cfg, FILE *out, struct nsrun_err *err)
 	nsrun_live_init(&c.lv, &c.host);
 	if (cfg->gc_rebuild)
 		r = rebuild_bridge(&c, cfg->bridge, err);
-	else if (!cfg->bridge_is_default)
-		r = gc_bridge(&c, cfg->bridge, err);
-	else
+	else if (cfg->gc_all)
 		r = gc_all(&c, err);
+	else
+		r = gc_bridge(&c, cfg->bridge, err);
 	nsrun_nl_close(&c.host);
 	return r;
 }

@@ -37,6 +37,7 @@ struct nsrun_config {
 	bool state_dir_set;             /* chosen by --state-dir or NSRUN_STATE_DIR */
 	int verbosity;
 	bool gc_rebuild;                /* --rebuild (with --gc --bridge) */
+	bool gc_all;                    /* --gc without --bridge: every bridge */
 	char **command;                 /* NULL-terminated, from argv */
 	int command_argc;
 };

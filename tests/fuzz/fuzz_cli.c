@@ -29,7 +29,7 @@ static void check_ok(const struct nsrun_config *cfg, int argc, char **argv)
 		abort();
 	if (cfg->has_mac && (cfg->mac[0] & 1))
 		abort();
-	if (cfg->gc_rebuild && (cfg->action != NSRUN_ACTION_GC || cfg->bridge_is_default))
+	if (cfg->gc_rebuild && (cfg->action != NSRUN_ACTION_GC || cfg->gc_all))
 		abort();
 	if (cfg->action == NSRUN_ACTION_LAUNCH) {
 		/* The command is the tail of argv, NULL-terminated, not empty. */

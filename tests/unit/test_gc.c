@@ -93,12 +93,12 @@ static void test_cli_ok(void **state)
 	(void)state;
 	assert_int_equal(parse((const char *const[]){ "--gc", NULL }, &cfg, &err), 0);
 	assert_int_equal(cfg.action, NSRUN_ACTION_GC);
-	assert_true(cfg.bridge_is_default); /* every bridge */
+	assert_true(cfg.gc_all); /* every bridge */
 	assert_false(cfg.gc_rebuild);
 	assert_int_equal(parse((const char *const[]){ "--bridge", "br1", "--gc", NULL }, &cfg, &err),
 			 0);
 	assert_string_equal(cfg.bridge, "br1");
-	assert_false(cfg.bridge_is_default);
+	assert_false(cfg.gc_all);
 	assert_int_equal(parse((const char *const[]){ "--gc", "--rebuild", "-b", "br1", NULL }, &cfg,
 			       &err),
 			 0);
