@@ -29,7 +29,9 @@ static void check_ok(const struct nsrun_config *cfg, int argc, char **argv)
 		abort();
 	if (cfg->has_mac && (cfg->mac[0] & 1))
 		abort();
-	if (cfg->gc_rebuild && (cfg->action != NSRUN_ACTION_GC || cfg->gc_all))
+	/* --rebuild: only --gc --bridge (or --help and --version, which win). */
+	if (cfg->gc_rebuild && cfg->action != NSRUN_ACTION_HELP &&
+	    cfg->action != NSRUN_ACTION_VERSION && (cfg->action != NSRUN_ACTION_GC || cfg->gc_all))
 		abort();
 	if (cfg->action == NSRUN_ACTION_LAUNCH) {
 		/* The command is the tail of argv, NULL-terminated, not empty. */
