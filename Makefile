@@ -36,6 +36,7 @@ endif
 ifeq ($(COVERAGE),1)
 CFLAGS += --coverage -O0
 LDFLAGS += --coverage
+HARDEN := -fstack-protector-strong -fPIE # _FORTIFY_SOURCE warns at -O0
 endif
 
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
@@ -157,11 +158,64 @@ deps:
 include tests/bench/Makefile.inc
 bench: all
 
+# Line coverage of src/ from `make check` (gcovr): the table is printed and
+# kept in $(COV_BUILD)/coverage.txt, with an HTML report beside it.
+# COVERAGE_MIN=N fails below N percent.
+COV_BUILD ?= build-cov
+COVERAGE_MIN ?= 0
+coverage:
+	$(Q)find $(COV_BUILD) -name '*.gcda' -delete 2>/dev/null || true
+	$(Q)$(MAKE) --no-print-directory check COVERAGE=1 BUILD=$(COV_BUILD)
+	$(Q)gcovr --root . --filter 'src/' --object-directory $(COV_BUILD) \
+		--txt $(COV_BUILD)/coverage.txt --html-details $(COV_BUILD)/coverage.html \
+		--print-summary --fail-under-line $(COVERAGE_MIN) >$(COV_BUILD)/summary.txt; \
+		r=$$?; cat $(COV_BUILD)/coverage.txt $(COV_BUILD)/summary.txt; exit $$r
+
+# libFuzzer targets: every tests/fuzz/fuzz_*.c, built with clang against the
+# library compiled for fuzzing (ASan + UBSan), run FUZZ_SECONDS each on a copy
+# of its seed corpus tests/fuzz/corpus/<name> (fuzz_lease -> lease).
+FUZZ_CC ?= clang
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE $(WARNINGS) -Iinclude -g -O1 \
+	-fno-omit-frame-pointer $(FUZZ_SAN) $(PKG_CFLAGS)
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_OBJS := $(LIB_SRCS:src/%.c=$(FUZZ_BUILD)/obj/%.o)
+
+$(FUZZ_BUILD)/obj/%.o: src/%.c
+	@mkdir -p $(@D)
+	@$(if $(Q),echo "  CC      $< (fuzz)")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/libnsrun.a: $(FUZZ_OBJS)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/libnsrun.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -MMD -MP -o $@ $< $(FUZZ_BUILD)/libnsrun.a $(PKG_LIBS)
+
+# One line per target: "fuzz_lease: N executions in S s, corpus C".
+fuzz: $(FUZZ_BINS)
+	$(Q)set -e; for bin in $(FUZZ_BINS); do \
+		name=$$(basename $$bin); seed=tests/fuzz/corpus/$${name#fuzz_}; \
+		mkdir -p $(FUZZ_BUILD)/corpus/$$name $(FUZZ_BUILD)/crashes; \
+		$$bin -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_BUILD)/crashes/$$name- \
+			$(FUZZ_BUILD)/corpus/$$name $$(test -d $$seed && echo $$seed) \
+			>$(FUZZ_BUILD)/$$name.log 2>&1 || { tail -n 40 $(FUZZ_BUILD)/$$name.log; exit 1; }; \
+		awk -v n=$$name '/^stat::number_of_executed_units/ {e=$$2} /^Done [0-9]+ runs in/ {s=$$5} \
+			END {print n ": " e " executions in " s " s, no failure"}' $(FUZZ_BUILD)/$$name.log; \
+	done
+
+-include $(FUZZ_OBJS:.o=.d) $(FUZZ_BINS:%=%.d)
+
 format:
 	clang-format -i src/*.c include/nsrun/*.h tests/unit/*.c
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(FUZZ_BUILD) $(COV_BUILD)
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(BUILD)/obj/main.d $(BUILD)/obj-test/main.d
 -include $(BUILD)/obj-policytest/policy.d

@@ -40,6 +40,8 @@ enum {
 	OPT_SECCOMP,
 	OPT_NAT,
 	OPT_NAT_OFF,
+	OPT_GC,
+	OPT_REBUILD,
 };
 
 static const struct option long_options[] = {
@@ -70,6 +72,8 @@ static const struct option long_options[] = {
 	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
 	{ "nat", no_argument, NULL, OPT_NAT },
 	{ "nat-off", no_argument, NULL, OPT_NAT_OFF },
+	{ "gc", no_argument, NULL, OPT_GC },
+	{ "rebuild", no_argument, NULL, OPT_REBUILD },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -127,6 +131,10 @@ void nsrun_cli_usage(FILE *f)
 	      "State:\n"
 	      "      --state-dir DIR   lease files (default $NSRUN_STATE_DIR or " NSRUN_DEFAULT_STATE_DIR
 	      ")\n"
+	      "      --gc              no command: reclaim stale leases now (of --bridge, else\n"
+	      "                        of every bridge) and say which\n"
+	      "      --rebuild         with --gc --bridge: rewrite the lease file from the live\n"
+	      "                        interfaces on the bridge, even when it is malformed\n"
 	      "\n"
 	      "Privileges:\n"
 	      "      --user USER[:GROUP]\n"
@@ -217,6 +225,7 @@ static int set_action(struct nsrun_config *cfg, enum nsrun_action a, struct nsru
 		[NSRUN_ACTION_LIST] = "--list",
 		[NSRUN_ACTION_RM] = "--rm",
 		[NSRUN_ACTION_NAT_OFF] = "--nat-off",
+		[NSRUN_ACTION_GC] = "--gc",
 	};
 
 	if (cfg->action == NSRUN_ACTION_HELP || cfg->action == NSRUN_ACTION_VERSION)
@@ -307,11 +316,13 @@ static int parse_lifecycle_option(int c, const char *arg, struct nsrun_config *c
 #define FOR_LIST (1u << NSRUN_ACTION_LIST)
 #define FOR_RM (1u << NSRUN_ACTION_RM)
 #define FOR_NAT_OFF (1u << NSRUN_ACTION_NAT_OFF)
+#define FOR_GC (1u << NSRUN_ACTION_GC)
 static const struct {
 	int opt;
 	unsigned int actions;
 } option_scope[] = {
-	{ 'b', FOR_LAUNCH | FOR_LIST | FOR_NAT_OFF },
+	{ 'b', FOR_LAUNCH | FOR_LIST | FOR_NAT_OFF | FOR_GC },
+	{ OPT_REBUILD, FOR_GC },
 	{ OPT_NAT, FOR_LAUNCH },
 	{ OPT_SUBNET, FOR_LAUNCH },
 	{ OPT_IP, FOR_LAUNCH },
@@ -352,6 +363,7 @@ static int check_scope(const struct nsrun_config *cfg, uint64_t seen, struct nsr
 		[NSRUN_ACTION_LIST] = "--list",
 		[NSRUN_ACTION_RM] = "--rm",
 		[NSRUN_ACTION_NAT_OFF] = "--nat-off",
+		[NSRUN_ACTION_GC] = "--gc",
 	};
 
 	for (size_t i = 0; i < sizeof(option_scope) / sizeof(option_scope[0]); i++) {
@@ -575,6 +587,11 @@ static int parse_option(int c, const char *arg, struct nsrun_config *cfg, struct
 		return 0;
 	case OPT_NAT_OFF:
 		return set_action(cfg, NSRUN_ACTION_NAT_OFF, err);
+	case OPT_GC:
+		return set_action(cfg, NSRUN_ACTION_GC, err);
+	case OPT_REBUILD:
+		cfg->gc_rebuild = true;
+		return 0;
 	case 'v':
 		cfg->verbosity = 1;
 		return 0;
@@ -650,6 +667,17 @@ int nsrun_cli_parse(int argc, char **argv, const char *env_state_dir, struct nsr
 	r = check_scope(cfg, cfg->options_used, err);
 	if (r < 0)
 		return r;
+	if (cfg->action == NSRUN_ACTION_GC) {
+		bool bridge = cfg->options_used & (UINT64_C(1) << option_index('b'));
+
+		if (optind < argc)
+			return nsrun_err_set(err, EINVAL, "--gc: unexpected argument '%s'",
+					     argv[optind]);
+		if (cfg->gc_rebuild && !bridge)
+			return nsrun_err_set(err, EINVAL, "--gc --rebuild: needs --bridge NAME");
+		cfg->gc_all = !bridge;
+		return 0;
+	}
 	if (cfg->action == NSRUN_ACTION_NAT_OFF) {
 		if (optind < argc)
 			return nsrun_err_set(err, EINVAL, "--nat-off: unexpected argument '%s'",

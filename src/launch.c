@@ -190,6 +190,7 @@ static int setup_bridge(struct launch *l, struct nsrun_lease_table *t, int looke
 			*created = true;
 		if (r < 0)
 			return r;
+		nsrun_fault_point("bridge-created");
 		nsrun_log_verbose("bridge %s: created with %s/%u", cfg->bridge,
 				  (nsrun_addr_format(&gw.addr, want), want), gw.len);
 	} else if (r == -ENODEV) {
@@ -201,12 +202,17 @@ static int setup_bridge(struct launch *l, struct nsrun_lease_table *t, int looke
 	}
 
 	if (!l->br.has_addr) {
-		if (!cfg->has_subnet)
+		/* The default bridge without its address: an nsrun that created
+		 * it was killed before giving it one.  Finish the job. */
+		if (cfg->has_subnet)
+			subnet = cfg->subnet;
+		else if (!cfg->bridge_is_default ||
+			 nsrun_prefix_parse(NSRUN_DEFAULT_SUBNET, &subnet, true) < 0)
 			return nsrun_err_set(err, EADDRNOTAVAIL,
 					     "bridge %s: no IPv4 address; pass --subnet to assign one",
 					     cfg->bridge);
-		gw.len = cfg->subnet.len;
-		nsrun_prefix_first_host(&cfg->subnet, &gw.addr);
+		gw.len = subnet.len;
+		nsrun_prefix_first_host(&subnet, &gw.addr);
 		r = nsrun_ipconf_add_addr(&l->host, l->br.ifindex, &gw, err);
 		if (r < 0)
 			return nsrun_err_ctx(err, "bridge %s", cfg->bridge);
@@ -440,6 +446,7 @@ static int wire(struct launch *l, struct nsrun_err *err)
 		r = update_lease(l, false, err);
 		if (r < 0)
 			return r;
+		nsrun_fault_point("veth-renamed");
 	}
 }
 
@@ -739,6 +746,7 @@ int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err)
 	r = nsrun_nl_open(&l.host, err);
 	if (r < 0)
 		goto fail;
+	nsrun_fault_point("nl-opened");
 	r = cfg->action == NSRUN_ACTION_JOIN ? join(&l, err) : setup_network(&l, err);
 	if (r < 0)
 		goto fail;
@@ -748,6 +756,7 @@ int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err)
 	r = nsrun_mount_fresh_sys(err);
 	if (r < 0)
 		goto fail;
+	nsrun_fault_point("mounted");
 	nsrun_log_step("mount");
 	r = lifecycle_inside(&l, err);
 	if (r < 0)

@@ -13,6 +13,7 @@
 
 #include "nsrun/io.h"
 #include "nsrun/privs.h"
+#include "nsrun/launch.h" /* nsrun_fault_point (test builds) */
 
 static int open_dir(const char *dir, struct nsrun_err *err)
 {
@@ -58,6 +59,11 @@ static int open_dir(const char *dir, struct nsrun_err *err)
 	return fd;
 }
 
+int nsrun_leasefile_open_dir(const char *dir, struct nsrun_err *err)
+{
+	return open_dir(dir, err);
+}
+
 int nsrun_leasefile_open(struct nsrun_leasefile *lf, const char *dir, const char *bridge,
 			 struct nsrun_err *err)
 {
@@ -88,6 +94,7 @@ int nsrun_leasefile_open(struct nsrun_leasefile *lf, const char *dir, const char
 			goto fail;
 		}
 	}
+	nsrun_fault_point("lease-locked");
 	return 0;
 fail:
 	nsrun_leasefile_close(lf);
@@ -162,8 +169,10 @@ int nsrun_leasefile_save(struct nsrun_leasefile *lf, const struct nsrun_lease_ta
 	}
 	r = nsrun_io_write_all(fd, buf, len);
 	free(buf);
+	nsrun_fault_point("lease-tmp-written");
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
+	nsrun_fault_point("lease-tmp-synced");
 	if (close(fd) < 0 && r == 0)
 		r = -errno;
 	if (r == 0 && renameat(lf->dirfd, tmp, lf->dirfd, name) < 0)

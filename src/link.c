@@ -12,6 +12,7 @@
 #include <sys/ioctl.h>
 
 #include "nsrun/ipconf.h"
+#include "nsrun/launch.h" /* nsrun_fault_point */
 
 static struct nlmsghdr *put_link_header(void *buf, size_t room, uint32_t seq, uint16_t type,
 					uint16_t flags, int ifindex, struct ifinfomsg **ifmp)
@@ -331,6 +332,7 @@ int nsrun_link_bridge_create(struct nsrun_nl *nl, const char *name,
 	r = nsrun_link_bridge_get(nl, name, br, err);
 	if (r < 0)
 		return r;
+	nsrun_fault_point("bridge-unaddressed");
 	r = nsrun_ipconf_add_addr(nl, br->ifindex, gw, err);
 	if (r < 0)
 		return nsrun_err_ctx(err, "bridge %s", name);

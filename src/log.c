@@ -8,6 +8,9 @@
 static int verbosity;
 static struct timespec t_start, t_last;
 
+/* (for clang's -Wformat-nonliteral: vlog passes its format on) */
+static void vlog(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static double usec_between(const struct timespec *a, const struct timespec *b)
 {
 	return (double)(b->tv_sec - a->tv_sec) * 1e6 +

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "nsrun/cli.h"
+#include "nsrun/gc.h"
 #include "nsrun/launch.h"
 #include "nsrun/list.h"
 #include "nsrun/log.h"
@@ -66,6 +67,13 @@ int main(int argc, char **argv)
 			return 0;
 		nsrun_log_error("%s", err.msg);
 		return NSRUN_EXIT_FAILURE;
+	case NSRUN_ACTION_GC:
+		if (nsrun_gc(&cfg, stdout, &err) < 0) {
+			fflush(stdout);
+			nsrun_log_error("%s", err.msg);
+			return NSRUN_EXIT_FAILURE;
+		}
+		return fflush(stdout) == 0 ? 0 : NSRUN_EXIT_FAILURE;
 	case NSRUN_ACTION_LAUNCH:
 	case NSRUN_ACTION_JOIN:
 		break;

@@ -19,7 +19,7 @@ _nsrun_bridges()
 _nsrun()
 {
 	local opts_arg="-b --bridge --subnet --ip --ifname --mtu --mac --lo-addr --rate --delay --jitter --loss --name --hostname --dns --info-fd --join --rm --user --cap-add --cap-drop --seccomp --state-dir"
-	local opts_flag="--nat --nat-off --list --json --force -v --verbose -q --quiet -h --help -V --version"
+	local opts_flag="--nat --nat-off --list --json --force --gc --rebuild -v --verbose -q --quiet -h --help -V --version"
 	local cur=${COMP_WORDS[COMP_CWORD]} opt="" i=1 w command_at=""
 
 	COMPREPLY=()

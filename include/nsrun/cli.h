@@ -26,6 +26,7 @@ enum nsrun_action {
 	NSRUN_ACTION_LIST,              /* --list */
 	NSRUN_ACTION_RM,                /* --rm NAME */
 	NSRUN_ACTION_NAT_OFF,           /* --nat-off: remove the bridge's NAT rules */
+	NSRUN_ACTION_GC,                /* --gc [--rebuild]: no command */
 };
 
 /* The C library's resolver reads no more nameservers than this (MAXNS). */
@@ -60,6 +61,8 @@ struct nsrun_config {
 	struct nsrun_prefix lo_addrs[NSRUN_LO_ADDR_MAX];
 	unsigned int n_lo_addrs;
 	struct nsrun_shape shape;
+	bool gc_rebuild;                /* --rebuild (with --gc --bridge) */
+	bool gc_all;                    /* --gc without --bridge: every bridge */
 	char **command;                 /* NULL-terminated, from argv */
 	int command_argc;
 	/* Privileges (privs.c, policy.c, seccomp.c) */
