@@ -98,47 +98,6 @@ void nsrun_leasefile_close(struct nsrun_leasefile *lf)
 	lf->lockfd = lf->dirfd = -1;
 }
 
-static int read_all(int fd, char **out, size_t *outlen, size_t max)
-{
-	size_t cap = 4096, len = 0;
-	char *buf = malloc(cap);
-
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			char *nb;
-
-			if (cap >= max) {
-				free(buf);
-				return -EFBIG;
-			}
-			cap *= 2;
-			nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = nb;
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			free(buf);
-			return -errno;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	*out = buf;
-	*outlen = len;
-	return 0;
-}
-
 int nsrun_leasefile_load(struct nsrun_leasefile *lf, struct nsrun_lease_table *t,
 			 struct nsrun_err *err)
 {
@@ -165,7 +124,7 @@ int nsrun_leasefile_load(struct nsrun_leasefile *lf, struct nsrun_lease_table *t
 		return nsrun_err_set(err, EINVAL, "lease file %s: not a regular file", lf->path);
 	}
 	lf->existed = true;
-	r = read_all(fd, &buf, &len, NSRUN_LEASE_FILE_MAX);
+	r = nsrun_io_read_all(fd, &buf, &len, NSRUN_LEASE_FILE_MAX);
 	close(fd);
 	if (r < 0)
 		return nsrun_err_sys(err, -r, "lease file %s: read", lf->path);
@@ -267,4 +226,9 @@ int nsrun_leasefile_bridges(const char *dir, char (**names)[IFNAMSIZ], size_t *n
 	*names = v;
 	*n = len;
 	return 0;
+}
+
+int nsrun_leasefile_open_dir(const char *dir, struct nsrun_err *err)
+{
+	return open_dir(dir, err);
 }

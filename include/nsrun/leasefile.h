@@ -38,6 +38,8 @@ int nsrun_leasefile_load(struct nsrun_leasefile *lf, struct nsrun_lease_table *t
 /* Atomic replacement: temporary, write, fsync, rename. */
 int nsrun_leasefile_save(struct nsrun_leasefile *lf, const struct nsrun_lease_table *t,
 			 struct nsrun_err *err);
+/* The state directory alone, checked as above: an O_CLOEXEC fd or -errno. */
+int nsrun_leasefile_open_dir(const char *dir, struct nsrun_err *err);
 /* Releases the lock. Idempotent. */
 void nsrun_leasefile_close(struct nsrun_leasefile *lf);
 
