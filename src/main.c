@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "nsrun/cli.h"
+#include "nsrun/cni.h"
 #include "nsrun/launch.h"
 #include "nsrun/list.h"
 #include "nsrun/log.h"
@@ -43,6 +44,19 @@ int main(int argc, char **argv)
 			return NSRUN_EXIT_FAILURE;
 		}
 		return 0;
+	case NSRUN_ACTION_CNI_DEL:
+		if (nsrun_cni_del(&cfg, &err) < 0) {
+			nsrun_log_error("%s", err.msg);
+			return NSRUN_EXIT_FAILURE;
+		}
+		return 0;
+	case NSRUN_ACTION_CNI_GC:
+		if (nsrun_cni_gc(&cfg, stdout, &err) < 0) {
+			fflush(stdout);
+			nsrun_log_error("%s", err.msg);
+			return NSRUN_EXIT_FAILURE;
+		}
+		return fflush(stdout) == 0 ? 0 : NSRUN_EXIT_FAILURE;
 	case NSRUN_ACTION_LAUNCH:
 	case NSRUN_ACTION_JOIN:
 		break;
