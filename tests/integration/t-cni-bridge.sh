@@ -10,7 +10,7 @@ if [ ! -x /usr/lib/cni/bridge ] || [ ! -x /usr/lib/cni/host-local ] || [ ! -x /u
 	echo "1..0 # SKIP containernetworking-plugins is not installed (make deps)"
 	exit 0
 fi
-plan 32
+plan 35
 
 CONF=$NSRT_TMP/conf
 IPAM=$NSRT_TMP/ipam # host-local's leases, never /var/lib/cni
@@ -116,6 +116,22 @@ like "$out" "^nsrun: cni nsrtnet: collected b6 $addr \(pid $pid gone\)" "  colle
 like "$out" "nsrun: cni gc: 1 attachment collected, 0 live$" "  and says how many"
 nok "  its lease is free" test -e "$IPAM/nsrtnet/$addr"
 nok "  its namespace unpinned" test -e /run/netns/nsrun-b6
+
+# --- a failing ADD, rolled back ----------------------------------------------------------
+# host-local has one address in a /30 whose first host is the gateway.
+cat >"$CONF/20-tiny.conflist" <<EOF
+{"cniVersion":"1.0.0","name":"tiny","plugins":[{"type":"bridge","bridge":"nsrttiny","isGateway":true,
+ "ipam":{"type":"host-local","dataDir":"$IPAM","ranges":[[{"subnet":"10.89.0.0/30"}]]}},{"type":"tuning"}]}
+EOF
+$NSRUN --cni tiny --cni-id t1 --cni-conf-dir "$CONF" -- true
+$NSRUN --cni tiny --cni-id t2 --cni-conf-dir "$CONF" -- true 2>"$err"
+is "$?/$(cat "$err")" "125/nsrun: cni tiny: plugin bridge: ADD failed (code 999): failed to allocate for range 0: no IP addresses available in range set: 10.89.0.1-10.89.0.2" \
+	"the pool of host-local exhausted: 125 and the plugin's error"
+is "$(ip -o link show master nsrttiny | wc -l)/$(ls /run/netns | grep -c nsrun-t2)/$(ls "$CACHE" | grep -c t2)" "1/0/0" \
+	"  no veth, pin or cache of the failed attachment"
+$NSRUN --cni-del t1
+wait_for test "$(ip -o link show master nsrttiny | wc -l)" = 0
+is "$?/$(ip -o link show master nsrttiny | wc -l)" "0/0" "  and the other one deleted"
 
 # --- nothing is left ------------------------------------------------------------------
 wait_for test "$(veths)" = 0
