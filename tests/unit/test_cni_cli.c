@@ -5,24 +5,6 @@
 
 #include "unit.h"
 
-#include "nsrun/cli.h"
-
-#define MAX_ARGS 48
-
-static int parse(struct nsrun_config *cfg, struct nsrun_err *err, const char *const *args)
-{
-	char *argv[MAX_ARGS + 2] = { (char *)"nsrun" };
-	int argc = 1;
-
-	for (; args[argc - 1]; argc++)
-		argv[argc] = (char *)args[argc - 1];
-	argv[argc] = NULL;
-	memset(err, 0, sizeof(*err));
-	return nsrun_cli_parse(argc, argv, NULL, cfg, err);
-}
-
-#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
-
 static const struct bad_case {
 	const char *name;
 	const char *const *args;
@@ -114,7 +96,7 @@ static void test_bad(void **state)
 	const struct bad_case *c = *state;
 	struct nsrun_config cfg;
 	struct nsrun_err err;
-	int r = parse(&cfg, &err, c->args);
+	int r = unit_cli_parse(&cfg, &err, c->args);
 
 	if (r >= 0 || strcmp(err.msg, c->msg))
 		fail_msg("got %d \"%s\", want \"%s\"", r, err.msg, c->msg);
@@ -132,21 +114,14 @@ static void test_caps_max(void **state)
 		args[n++] = "--cni-cap";
 		args[n++] = "a=1";
 	}
-	args[n++] = "true";
-	args[n] = NULL;
-	{
-		char *argv[2 * NSRUN_CNI_CAPS_MAX + 8] = { (char *)"nsrun" };
-
-		for (size_t i = 0; i < n; i++)
-			argv[i + 1] = (char *)args[i];
-		assert_int_equal(nsrun_cli_parse((int)n + 1, argv, NULL, &cfg, &err), 0);
-		assert_int_equal(cfg.ncni_caps, NSRUN_CNI_CAPS_MAX);
-		argv[n] = (char *)"--cni-cap";
-		argv[n + 1] = (char *)"b=2";
-		argv[n + 2] = (char *)"true";
-		assert_int_equal(nsrun_cli_parse((int)n + 3, argv, NULL, &cfg, &err), -EINVAL);
-		assert_string_equal(err.msg, "--cni-cap b=2: more than 16 capability arguments");
-	}
+	args[n] = "true";
+	assert_int_equal(unit_cli_parse(&cfg, &err, args), 0);
+	assert_int_equal(cfg.ncni_caps, NSRUN_CNI_CAPS_MAX);
+	args[n] = "--cni-cap";
+	args[n + 1] = "b=2";
+	args[n + 2] = "true";
+	assert_int_equal(unit_cli_parse(&cfg, &err, args), -EINVAL);
+	assert_string_equal(err.msg, "--cni-cap b=2: more than 16 capability arguments");
 }
 
 static void test_good(void **state)
@@ -155,18 +130,19 @@ static void test_good(void **state)
 	struct nsrun_err err;
 
 	(void)state;
-	assert_int_equal(parse(&cfg, &err, ARGS("true")), 0);
+	assert_int_equal(unit_cli_parse(&cfg, &err, ARGS("true")), 0);
 	assert_null(cfg.cni_net);
 	assert_null(cfg.cni_id);
 
-	assert_int_equal(parse(&cfg, &err,
+	assert_int_equal(
+		unit_cli_parse(&cfg, &err,
 			       ARGS("--cni", "k8s-pod-network", "--cni-id", "web1", "--cni-ifname",
 				    "net1", "--cni-args", "K8S_POD_NAME=web;IgnoreUnknown=1",
 				    "--cni-cap", "portMappings=[]", "--cni-cap", "mac=\"x\"",
 				    "--cni-conf-dir", "/etc/cni/net.d", "--cni-path",
 				    "/opt/cni/bin::/usr/lib/cni", "--hostname", "web1", "--dns",
 				    "192.0.2.53", "--info-fd", "3", "-v", "--", "server", "-p")),
-			 0);
+		0);
 	assert_int_equal(cfg.action, NSRUN_ACTION_LAUNCH);
 	assert_string_equal(cfg.cni_net, "k8s-pod-network");
 	assert_string_equal(cfg.cni_id, "web1");
@@ -181,17 +157,19 @@ static void test_good(void **state)
 	assert_string_equal(cfg.command[0], "server");
 	assert_int_equal(cfg.command_argc, 2);
 
-	assert_int_equal(parse(&cfg, &err, ARGS("--cni-del", "web1", "--cni-path", "/x")), 0);
+	assert_int_equal(unit_cli_parse(&cfg, &err, ARGS("--cni-del", "web1", "--cni-path", "/x")),
+			 0);
 	assert_int_equal(cfg.action, NSRUN_ACTION_CNI_DEL);
 	assert_string_equal(cfg.cni_id, "web1");
 	assert_string_equal(cfg.cni_path, "/x");
 	assert_null(cfg.command);
 
-	assert_int_equal(parse(&cfg, &err, ARGS("--cni-gc")), 0);
+	assert_int_equal(unit_cli_parse(&cfg, &err, ARGS("--cni-gc")), 0);
 	assert_int_equal(cfg.action, NSRUN_ACTION_CNI_GC);
 	assert_false(cfg.cni_plugin_gc);
-	assert_int_equal(
-		parse(&cfg, &err, ARGS("--cni-plugin-gc", "--cni-gc", "--state-dir", "/s")), 0);
+	assert_int_equal(unit_cli_parse(&cfg, &err,
+					ARGS("--cni-plugin-gc", "--cni-gc", "--state-dir", "/s")),
+			 0);
 	assert_int_equal(cfg.action, NSRUN_ACTION_CNI_GC);
 	assert_true(cfg.cni_plugin_gc);
 	assert_string_equal(cfg.state_dir, "/s");
