@@ -662,7 +662,9 @@ static int detach(int dirfd, int hostfd, const struct nsrun_cni_cache *c, const 
 	if (r == 0)
 		r = del_chain(&rn, c, exe, c->conf.nplugins, c->result, err);
 	free_exes(exe, c->conf.nplugins);
-	if (r == 0)
+	/* The name is the attachment's, unless someone removed it and made
+	 * another namespace of that name since. */
+	if (r == 0 && (!c->netns_ino || is_its_netns(c, c->netns)))
 		r = nsrun_netns_unpin(netns_name_of(c), err);
 	if (r < 0)
 		return nsrun_err_ctx(err, "cni %s", c->conf.name);
@@ -1227,7 +1229,7 @@ int nsrun_cni_list(const char *state_dir, nsrun_cni_list_fn fn, void *data, stru
 		struct nsrun_cni_cache c;
 		struct nsrun_cni_env env = { 0 };
 		struct nsrun_cni_listing a;
-		struct nsrun_err e;
+		struct nsrun_err e = { 0 };
 
 		if (cache_load(dirfd, ids[i], &c, &e) < 0) {
 			if (e.code && e.code != ENOENT)
