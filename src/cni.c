@@ -456,13 +456,13 @@ static int del_chain(const struct runner *rn, const struct nsrun_cni_cache *c, c
 /* ---- the cache on disk ----------------------------------------------------------- */
 
 /*
- * <state-dir>/cni, checked as the state directory is: ours, not writable by
- * anyone else (a cache names the plugins root runs).  Without create, a
- * missing directory is *fd = -1.
+ * <state-dir>/cni, checked as the state directory is (a cache names the
+ * plugins root runs): a real directory, with the state directory's owner,
+ * writable by nobody else.  Without create, a missing one is *fd = -1.
  */
 static int open_cni_dir(const char *state_dir, bool create, int *fd, struct nsrun_err *err)
 {
-	struct stat st;
+	struct stat st, sst;
 	int sfd, d;
 
 	*fd = -1;
@@ -476,18 +476,24 @@ static int open_cni_dir(const char *state_dir, bool create, int *fd, struct nsru
 		return nsrun_err_sys(err, errno, "state directory %s/cni: create", state_dir);
 	}
 	d = openat(sfd, "cni", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	close(sfd);
-	if (d < 0 && errno == ENOENT && !create)
-		return 0;
-	if (d < 0)
-		return nsrun_err_sys(err, errno, "state directory %s/cni", state_dir);
-	if (fstat(d, &st) < 0 || st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH))) {
-		close(d);
-		return nsrun_err_set(
-			err, EPERM,
-			"state directory %s/cni: not owned by uid %u or writable by others",
-			state_dir, (unsigned int)geteuid());
+	if (d < 0) {
+		int e = errno;
+
+		close(sfd);
+		if (e == ENOENT && !create)
+			return 0;
+		return nsrun_err_sys(err, e, "state directory %s/cni", state_dir);
 	}
+	if (fstat(sfd, &sst) < 0 || fstat(d, &st) < 0 || st.st_uid != sst.st_uid ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH))) {
+		close(sfd);
+		close(d);
+		return nsrun_err_set(err, EPERM,
+				     "state directory %s/cni: not owned by the state directory's "
+				     "owner, or writable by others",
+				     state_dir);
+	}
+	close(sfd);
 	*fd = d;
 	return 0;
 }

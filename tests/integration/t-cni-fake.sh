@@ -7,7 +7,7 @@
 # 1.1 GC, and the refusals.
 . "$(dirname "$0")/lib.sh"
 NSRUN_FAULTS=${NSRUN_FAULTS_BIN:-$NSRT_ROOT/build/nsrun-faults}
-plan 96
+plan 97
 
 BIN=$NSRT_TMP/bin
 CONF=$NSRT_TMP/conf
@@ -315,6 +315,12 @@ is "$(jq -c 'del(.pid, .result)' <<<"$info")" \
 	"--info-fd with --cni: address, prefix, gateway, ifname, name, ID, network"
 is "$(jq -c .result.ips <<<"$info")" '[{"address":"10.9.0.5/24","gateway":"10.9.0.1","interface":2}]' "  and the result"
 $NSRUN --cni-del i1
+
+chmod 0777 "$CACHE"
+$NSRUN --cni-gc 2>"$err"
+is "$?/$(cat "$err")" "125/nsrun: state directory $NSRUN_STATE_DIR/cni: not owned by the state directory's owner, or writable by others" \
+	"a cache directory others may write: refused (a cache names the plugins root runs)"
+chmod 0700 "$CACHE"
 
 is "$(ls /run/netns | tr '\n' ' ')" "nsrun-g1 nsrun-g4 " "at the end: only the live attachments are pinned"
 done_testing
