@@ -290,8 +290,10 @@ static int run_plugin(const struct runner *rn, const char *exe, const char *cmd,
 	sigaction(SIGPIPE, &ign, &old);
 	r = exchange(&p, text, strlen(text), out, outlen, err);
 	sigaction(SIGPIPE, &old, NULL);
-	if (r < 0)
+	if (r < 0) {
+		nsrun_err_ctx(err, "%s", cmd);
 		kill(pid, SIGKILL);
+	}
 	while (waitpid(pid, status, 0) < 0 && errno == EINTR)
 		;
 	if (r == 0 && read(p.err[0], &child_errno, sizeof(child_errno)) == sizeof(child_errno))

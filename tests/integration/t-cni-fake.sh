@@ -7,7 +7,7 @@
 # 1.1 GC, and the refusals.
 . "$(dirname "$0")/lib.sh"
 NSRUN_FAULTS=${NSRUN_FAULTS_BIN:-$NSRT_ROOT/build/nsrun-faults}
-plan 97
+plan 98
 
 BIN=$NSRT_TMP/bin
 CONF=$NSRT_TMP/conf
@@ -127,6 +127,10 @@ conflist 20-fkfail.conflist fkfail 1.0.0 "$A" '{"type":"fake-b","fakeFail":"ADD"
 cni fkfail x3 -- true 2>"$err"
 is "$?/$(cat "$err")" "125/nsrun: cni fkfail: plugin fake-b: ADD failed (exit status 3, no error object on stdout)" \
 	"a plugin that fails without an error object"
+conflist 20-fkfail.conflist fkfail 1.0.0 "$A" '{"type":"fake-b","fakeFlood":"ADD"}'
+cni fkfail x6 -- true 2>"$err"
+is "$?/$(cat "$err")/$(ls "$CACHE")" "125/nsrun: cni fkfail: plugin fake-b: ADD: output: more than 1048576 bytes/" \
+	"a plugin that says more than 1 MiB: stopped there, 125, rolled back"
 conflist 20-fkfail.conflist fkfail 1.0.0 '{"type":"fake-a","fakeResult":{"cniVersion":"","ips":[{"address":"10.9.0.300/24"}]}}'
 cni fkfail x4 -- true 2>"$err"
 is "$?/$(cat "$err")" "125/nsrun: cni fkfail: plugin fake-a: ADD: result: ips[0].address: not an address/prefix" \
