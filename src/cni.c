@@ -216,7 +216,12 @@ static int env_add(char **env, int *n, const char *fmt, ...)
 	return 0;
 }
 
-static void env_free(char **env);
+static void env_free(char **env)
+{
+	for (char **e = env; e && *e; e++)
+		free(*e);
+	free(env);
+}
 
 /* Built from scratch: the CNI variables and PATH, nothing of the caller's. */
 static char **plugin_env(const struct runner *rn, const char *cmd)
@@ -242,13 +247,6 @@ static char **plugin_env(const struct runner *rn, const char *cmd)
 		return env;
 	env_free(env);
 	return NULL;
-}
-
-static void env_free(char **env)
-{
-	for (char **e = env; e && *e; e++)
-		free(*e);
-	free(env);
 }
 
 /*
@@ -327,27 +325,43 @@ static int plugin_failed(const char *type, const char *cmd, int status, const ch
 }
 
 /*
- * One call.  For ADD, *result is the plugin's result (checked, at version);
- * other commands have no result.
+ * One call that must succeed: a plugin that fails is an error with its
+ * code, msg and details.  Its output in *out (to free), unless out is NULL.
  */
 static int call(const struct runner *rn, const char *type, const char *exe, const char *cmd,
-		const json_t *req, const char *version, json_t **result, struct nsrun_err *err)
+		const json_t *req, char **out, size_t *outlen, struct nsrun_err *err)
 {
 	size_t len = 0;
-	char *out = NULL;
+	char *text = NULL;
 	int status = 0, r;
 
-	r = run_plugin(rn, exe, cmd, req, &out, &len, &status, err);
+	r = run_plugin(rn, exe, cmd, req, &text, &len, &status, err);
 	if (r < 0)
 		return nsrun_err_ctx(err, "plugin %s", type);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		r = plugin_failed(type, cmd, status, out, len, err);
-	else if (result)
-		r = nsrun_cni_result_parse(out, len, version, result, err) < 0
-			    ? nsrun_err_ctx(err, "plugin %s: %s", type, cmd)
-			    : 0;
-	free(out);
+		r = plugin_failed(type, cmd, status, text, len, err);
+	if (r == 0 && out) {
+		*out = text;
+		*outlen = len;
+		return 0;
+	}
+	free(text);
 	return r;
+}
+
+/* ADD: the plugin's result, checked, at version. */
+static int call_add(const struct runner *rn, const char *type, const char *exe, const json_t *req,
+		    const char *version, json_t **result, struct nsrun_err *err)
+{
+	size_t len;
+	char *out;
+	int r = call(rn, type, exe, "ADD", req, &out, &len, err);
+
+	if (r < 0)
+		return r;
+	r = nsrun_cni_result_parse(out, len, version, result, err);
+	free(out);
+	return r < 0 ? nsrun_err_ctx(err, "plugin %s: ADD", type) : 0;
 }
 
 /* VERSION: the versions plugin type (at exe) speaks, as a mask. */
@@ -355,23 +369,20 @@ static int ask_version(const struct runner *rn, const char *type, const char *ex
 		       const struct nsrun_cni_conf *conf, nsrun_cni_vmask *mask,
 		       struct nsrun_err *err)
 {
-	int best = 31 - __builtin_clz(conf->allowed), status = 0, r;
+	int best = 31 - __builtin_clz(conf->allowed), r;
 	json_t *req = json_pack("{s:s}", "cniVersion", nsrun_cni_versions[best]);
-	size_t len = 0;
-	char *out = NULL;
+	size_t len;
+	char *out;
 
 	if (!req)
 		return nsrun_err_sys(err, ENOMEM, "plugin %s: VERSION", type);
-	r = run_plugin(rn, exe, "VERSION", req, &out, &len, &status, err);
+	r = call(rn, type, exe, "VERSION", req, &out, &len, err);
 	json_decref(req);
 	if (r < 0)
-		return nsrun_err_ctx(err, "plugin %s", type);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		r = plugin_failed(type, "VERSION", status, out, len, err);
-	else if (nsrun_cni_version_answer(out, len, mask, err) < 0)
-		r = nsrun_err_ctx(err, "plugin %s: VERSION", type);
+		return r;
+	r = nsrun_cni_version_answer(out, len, mask, err);
 	free(out);
-	return r;
+	return r < 0 ? nsrun_err_ctx(err, "plugin %s: VERSION", type) : 0;
 }
 
 /* The executable called type in a directory of path. */
@@ -441,8 +452,8 @@ static int del_chain(const struct runner *rn, const struct nsrun_cni_cache *c, c
 		struct nsrun_err e = { 0 };
 		int r;
 
-		r = req ? call(rn, nsrun_cni_conf_type(&c->conf, i), exe[i], "DEL", req, version,
-			       NULL, &e)
+		r = req ? call(rn, nsrun_cni_conf_type(&c->conf, i), exe[i], "DEL", req, NULL, NULL,
+			       &e)
 			: nsrun_err_sys(&e, ENOMEM, "DEL");
 		json_decref(req);
 		if (r < 0 && !first) {
@@ -894,8 +905,8 @@ int nsrun_cni_attach(struct nsrun_cni *c, struct nsrun_err *err)
 		if (!req)
 			return nsrun_err_sys(err, ENOMEM, "cni %s: ADD", k->conf.name);
 		c->ran = i + 1;
-		r = call(&rn, nsrun_cni_conf_type(&k->conf, i), c->exe[i], "ADD", req, version,
-			 &result, err);
+		r = call_add(&rn, nsrun_cni_conf_type(&k->conf, i), c->exe[i], req, version,
+			     &result, err);
 		json_decref(req);
 		if (r < 0)
 			return nsrun_err_ctx(err, "cni %s", k->conf.name);
@@ -1400,7 +1411,7 @@ static void plugin_gc(struct gc *g, struct gc_net *net)
 				 "%s%s", skipped[0] ? ", " : "", type);
 		} else if (r == 0) {
 			req = nsrun_cni_request(&c->conf, i, "1.1.0", NULL, NULL, net->valid);
-			r = req ? call(&rn, type, exe, "GC", req, "1.1.0", NULL, &e)
+			r = req ? call(&rn, type, exe, "GC", req, NULL, NULL, &e)
 				: nsrun_err_sys(&e, ENOMEM, "GC");
 			json_decref(req);
 			if (r == 0)
