@@ -703,8 +703,7 @@ static int check_caps(const struct nsrun_cni_conf *conf, const json_t *caps, str
 	const char *key;
 	json_t *v;
 
-	json_object_foreach((json_t *)caps, key, v)
-	{
+	json_object_foreach ((json_t *)caps, key, v) {
 		bool declared = false;
 
 		for (size_t i = 0; i < conf->nplugins && !declared; i++)

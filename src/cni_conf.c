@@ -241,9 +241,11 @@ static int check_plugin(const json_t *p, size_t i, const char *file, struct nsru
 	if (caps && !json_is_object(caps))
 		return nsrun_err_set(err, EINVAL, "%s: plugins[%zu].capabilities: not an object",
 				     file, i);
-	json_object_foreach((json_t *)caps, key, v) if (!json_is_boolean(v)) return nsrun_err_set(
-		err, EINVAL, "%s: plugins[%zu].capabilities.%s: not true or false", file, i,
-		shown(key, buf));
+	json_object_foreach ((json_t *)caps, key, v)
+		if (!json_is_boolean(v))
+			return nsrun_err_set(err, EINVAL,
+					     "%s: plugins[%zu].capabilities.%s: not true or false",
+					     file, i, shown(key, buf));
 	return 0;
 }
 
@@ -296,8 +298,7 @@ static int check_list(json_t *list, const char *file, struct nsrun_cni_conf *out
 	versions = json_object_get(list, "cniVersions");
 	if (versions && !json_is_array(versions))
 		return nsrun_err_set(err, EINVAL, "%s: cniVersions: not an array", file);
-	json_array_foreach(versions, i, v)
-	{
+	json_array_foreach (versions, i, v) {
 		char what[48];
 
 		snprintf(what, sizeof(what), "cniVersions[%zu]", i);
@@ -325,8 +326,7 @@ static int check_list(json_t *list, const char *file, struct nsrun_cni_conf *out
 	if (json_array_size(plugins) > NSRUN_CNI_PLUGINS_MAX)
 		return nsrun_err_set(err, E2BIG, "%s: plugins: more than %d", file,
 				     NSRUN_CNI_PLUGINS_MAX);
-	json_array_foreach(plugins, i, v)
-	{
+	json_array_foreach (plugins, i, v) {
 		r = check_plugin(v, i, file, err);
 		if (r < 0)
 			return r;
@@ -530,8 +530,7 @@ int nsrun_cni_version_answer(const char *out, size_t len, nsrun_cni_vmask *mask,
 		return nsrun_err_set(err, EINVAL,
 				     "answer: supportedVersions: missing or not an array");
 	}
-	json_array_foreach(sv, i, v)
-	{
+	json_array_foreach (sv, i, v) {
 		int k;
 
 		if (!json_is_string(v)) {
@@ -619,9 +618,10 @@ json_t *nsrun_cni_request(const struct nsrun_cni_conf *c, size_t i, const char *
 	int bad = !p || !rc;
 
 	if (!bad) {
-		json_object_foreach(json_object_get(p, "capabilities"), key,
-				    v) if (json_is_true(v) && json_object_get(caps, key)) bad |=
-			json_object_set_new(rc, key, json_deep_copy(json_object_get(caps, key)));
+		json_object_foreach (json_object_get(p, "capabilities"), key, v)
+			if (json_is_true(v) && json_object_get(caps, key))
+				bad |= json_object_set_new(
+					rc, key, json_deep_copy(json_object_get(caps, key)));
 		json_object_del(p, "capabilities");
 		json_object_del(p, "prevResult");
 		bad |= json_object_set_new(p, "cniVersion", json_string(version));
@@ -691,8 +691,7 @@ static int check_entries(const json_t *result, const char *key, const char *need
 		return 0;
 	if (!json_is_array(arr))
 		return nsrun_err_set(err, EINVAL, "%s: not an array", key);
-	json_array_foreach(arr, i, e)
-	{
+	json_array_foreach (arr, i, e) {
 		const json_t *v = json_object_get(e, need),
 			     *o = opt ? json_object_get(e, opt) : NULL;
 		union {
@@ -759,8 +758,7 @@ int nsrun_cni_result_check(const json_t *result, const char *version, struct nsr
 	if (r < 0)
 		return r;
 	nif = json_array_size(json_object_get(result, "interfaces"));
-	json_array_foreach(ips, i, e)
-	{
+	json_array_foreach (ips, i, e) {
 		const json_t *idx = json_object_get(e, "interface");
 
 		if (idx && (!json_is_integer(idx) || json_integer_value(idx) < 0 ||
@@ -834,8 +832,7 @@ static int sandbox_index(const json_t *ifs, const char *ifname)
 	size_t i;
 	int any = -1;
 
-	json_array_foreach(ifs, i, e)
-	{
+	json_array_foreach (ifs, i, e) {
 		if (!has_sandbox(e))
 			continue;
 		if (ifname && !strcmp(opt_string(e, "name") ? opt_string(e, "name") : "", ifname))
@@ -852,8 +849,7 @@ static bool pick_addr(const json_t *result, int f, int sb, struct nsrun_cni_env 
 	const json_t *e;
 	size_t i;
 
-	json_array_foreach(json_object_get(result, "ips"), i, e)
-	{
+	json_array_foreach (json_object_get(result, "ips"), i, e) {
 		const json_t *idx = json_object_get(e, "interface");
 		const char *gw = opt_string(e, "gateway");
 		struct nsrun_prefix p;
@@ -879,8 +875,7 @@ void nsrun_cni_result_env(const json_t *result, const char *ifname, struct nsrun
 	size_t i;
 
 	memset(env, 0, sizeof(*env));
-	json_array_foreach(ifs, i, e)
-	{
+	json_array_foreach (ifs, i, e) {
 		const char *name = opt_string(e, "name");
 
 		if (!has_sandbox(e) && name && strlen(name) < IFNAMSIZ)
@@ -888,8 +883,7 @@ void nsrun_cni_result_env(const json_t *result, const char *ifname, struct nsrun
 	}
 	if (!pick_addr(result, AF_INET, sb, env) && !pick_addr(result, AF_INET6, sb, env))
 		return;
-	json_array_foreach(json_object_get(result, "routes"), i, e)
-	{
+	json_array_foreach (json_object_get(result, "routes"), i, e) {
 		struct nsrun_prefix dst;
 
 		if (env->has_gateway)
