@@ -886,8 +886,8 @@ int nsrun_cni_attach(struct nsrun_cni *c, struct nsrun_err *err)
 	struct stat st;
 	int r;
 
-	/* In the host's mount namespace: `ip netns` and a later DEL see it. */
 	r = lo_up(err);
+	/* In the host's mount namespace: `ip netns` and a later DEL see it. */
 	if (r == 0)
 		r = nsrun_netns_pin(c->netns_name, err);
 	if (r < 0)
