@@ -65,13 +65,17 @@ static inline struct nsrun_addr addr_of(const char *s)
 /* A NULL-terminated argument list, for unit_cli_parse(). */
 #define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
-/* nsrun_cli_parse() of "nsrun" followed by args (at most 62 of them). */
+/*
+ * nsrun_cli_parse() of "nsrun" followed by args (at most 62 of them).  The
+ * argv is static: cfg->command points into it, until the next call.
+ */
 static inline int unit_cli_parse(struct nsrun_config *cfg, struct nsrun_err *err,
 				 const char *const *args)
 {
-	char *argv[64] = { (char *)"nsrun" };
+	static char *argv[64];
 	int argc = 1;
 
+	argv[0] = (char *)"nsrun";
 	for (; args[argc - 1]; argc++) {
 		if (argc == 63)
 			fail_msg("test setup: more than 62 arguments");
