@@ -11,7 +11,7 @@ DESTDIR ?=
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS := libmnl libcap libseccomp libnftnl
+PKGS := libmnl libcap libseccomp libnftnl jansson
 BUILD ?= build
 
 WARNINGS := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \

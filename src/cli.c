@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "nsrun/caps.h"
+#include "nsrun/cni.h"
 #include "nsrun/leasefile.h"
 #include "nsrun/name.h"
 #include "nsrun/policy.h"
@@ -42,6 +43,16 @@ enum {
 	OPT_NAT_OFF,
 	OPT_GC,
 	OPT_REBUILD,
+	OPT_CNI,
+	OPT_CNI_ID,
+	OPT_CNI_IFNAME,
+	OPT_CNI_ARGS,
+	OPT_CNI_CAP,
+	OPT_CNI_CONF_DIR,
+	OPT_CNI_PATH,
+	OPT_CNI_DEL,
+	OPT_CNI_GC,
+	OPT_CNI_PLUGIN_GC,
 };
 
 static const struct option long_options[] = {
@@ -74,6 +85,16 @@ static const struct option long_options[] = {
 	{ "nat-off", no_argument, NULL, OPT_NAT_OFF },
 	{ "gc", no_argument, NULL, OPT_GC },
 	{ "rebuild", no_argument, NULL, OPT_REBUILD },
+	{ "cni", required_argument, NULL, OPT_CNI },
+	{ "cni-id", required_argument, NULL, OPT_CNI_ID },
+	{ "cni-ifname", required_argument, NULL, OPT_CNI_IFNAME },
+	{ "cni-args", required_argument, NULL, OPT_CNI_ARGS },
+	{ "cni-cap", required_argument, NULL, OPT_CNI_CAP },
+	{ "cni-conf-dir", required_argument, NULL, OPT_CNI_CONF_DIR },
+	{ "cni-path", required_argument, NULL, OPT_CNI_PATH },
+	{ "cni-del", required_argument, NULL, OPT_CNI_DEL },
+	{ "cni-gc", no_argument, NULL, OPT_CNI_GC },
+	{ "cni-plugin-gc", no_argument, NULL, OPT_CNI_PLUGIN_GC },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -88,6 +109,8 @@ void nsrun_cli_usage(FILE *f)
 	      "       nsrun --list [--bridge NAME] [--json]\n"
 	      "       nsrun --rm NAME [--force]\n"
 	      "       nsrun --nat-off [--bridge NAME]\n"
+	      "       nsrun --cni NET [--cni-id ID] [CNI OPTIONS] [--] COMMAND [ARG...]\n"
+	      "       nsrun --cni-del ID | --cni-gc [--cni-plugin-gc]\n"
 	      "Run COMMAND in a new network namespace on a bridge, with its own address.\n"
 	      "\n"
 	      "Network:\n"
@@ -127,6 +150,23 @@ void nsrun_cli_usage(FILE *f)
 	      "      --nat             masquerade the bridge's subnet to other interfaces\n"
 	      "                        and turn IPv4 forwarding on (nftables table ip nsrun)\n"
 	      "      --nat-off         remove the bridge's --nat rules and exit (no COMMAND)\n"
+	      "\n"
+	      "CNI (the node's plugins wire the namespace, instead of a bridge; root only):\n"
+	      "      --cni NET         the CNI network configuration list NET\n"
+	      "      --cni-id ID       the attachment's ID (default PID-STARTTIME); its\n"
+	      "                        namespace is pinned at /run/netns/nsrun-ID\n"
+	      "      --cni-ifname NAME\n"
+	      "                        interface name inside (default " NSRUN_CNI_IFNAME ")\n"
+	      "      --cni-args ARGS   CNI_ARGS for the plugins (K=V;K=V)\n"
+	      "      --cni-cap NAME=JSON\n"
+	      "                        a capability argument for runtimeConfig (repeatable)\n"
+	      "      --cni-conf-dir DIR\n"
+	      "                        configurations (default " NSRUN_CNI_CONF_DIR ")\n"
+	      "      --cni-path DIRS   plugin directories (default " NSRUN_CNI_PATH ")\n"
+	      "      --cni-del ID      DEL the attachment ID and unpin its namespace\n"
+	      "      --cni-gc          collect the attachments whose command is gone\n"
+	      "      --cni-plugin-gc   with --cni-gc: also CNI 1.1 GC to the plugins (only for\n"
+	      "                        networks that no other runtime uses)\n"
 	      "\n"
 	      "State:\n"
 	      "      --state-dir DIR   lease files (default $NSRUN_STATE_DIR or " NSRUN_DEFAULT_STATE_DIR
@@ -226,6 +266,8 @@ static int set_action(struct nsrun_config *cfg, enum nsrun_action a, struct nsru
 		[NSRUN_ACTION_RM] = "--rm",
 		[NSRUN_ACTION_NAT_OFF] = "--nat-off",
 		[NSRUN_ACTION_GC] = "--gc",
+		[NSRUN_ACTION_CNI_DEL] = "--cni-del",
+		[NSRUN_ACTION_CNI_GC] = "--cni-gc",
 	};
 
 	if (cfg->action == NSRUN_ACTION_HELP || cfg->action == NSRUN_ACTION_VERSION)
@@ -307,6 +349,84 @@ static int parse_lifecycle_option(int c, const char *arg, struct nsrun_config *c
 	return nsrun_err_set(err, EINVAL, "internal: unhandled option %d", c);
 }
 
+static int parse_dirs(const char *opt, const char *arg, bool many, struct nsrun_err *err)
+{
+	bool any = false;
+
+	if (strlen(arg) > 3000)
+		return bad(err, opt, "...", "too long");
+	for (const char *p = arg; *p;) {
+		const char *end = many ? strchrnul(p, ':') : p + strlen(p);
+
+		if (end > p && *p != '/')
+			return bad(err, opt, arg, many ? "a directory is not an absolute path"
+						       : "not an absolute path");
+		any |= end > p;
+		p = *end ? end + 1 : end;
+	}
+	return any ? 0 : bad(err, opt, arg, "empty");
+}
+
+static int parse_cni_option(int c, const char *arg, struct nsrun_config *cfg,
+			    struct nsrun_err *err)
+{
+	const char *why = NULL, *opt = "--cni";
+	int r;
+
+	switch (c) {
+	case OPT_CNI:
+		why = nsrun_cni_name_invalid(arg);
+		cfg->cni_net = arg;
+		break;
+	case OPT_CNI_DEL:
+		r = set_action(cfg, NSRUN_ACTION_CNI_DEL, err);
+		if (r < 0)
+			return r;
+		opt = "--cni-del";
+		why = nsrun_cni_id_invalid(arg);
+		cfg->cni_id = arg;
+		break;
+	case OPT_CNI_ID:
+		opt = "--cni-id";
+		why = nsrun_cni_id_invalid(arg);
+		cfg->cni_id = arg;
+		break;
+	case OPT_CNI_IFNAME:
+		opt = "--cni-ifname";
+		why = nsrun_ifname_invalid(arg);
+		if (!why && !strcmp(arg, "lo"))
+			why = "the loopback interface's name";
+		cfg->cni_ifname = arg;
+		break;
+	case OPT_CNI_ARGS:
+		opt = "--cni-args";
+		why = nsrun_cni_args_invalid(arg);
+		cfg->cni_args = arg;
+		break;
+	case OPT_CNI_CAP:
+		opt = "--cni-cap";
+		if (cfg->ncni_caps == NSRUN_CNI_CAPS_MAX)
+			why = "more than 16 capability arguments";
+		else if (!strchr(arg, '=') || arg[0] == '=')
+			why = "expected NAME=JSON";
+		else
+			cfg->cni_caps[cfg->ncni_caps++] = arg;
+		break;
+	case OPT_CNI_CONF_DIR:
+		cfg->cni_conf_dir = arg;
+		return parse_dirs("--cni-conf-dir", arg, false, err);
+	case OPT_CNI_PATH:
+		cfg->cni_path = arg;
+		return parse_dirs("--cni-path", arg, true, err);
+	case OPT_CNI_GC:
+		return set_action(cfg, NSRUN_ACTION_CNI_GC, err);
+	case OPT_CNI_PLUGIN_GC:
+		cfg->cni_plugin_gc = true;
+		return 0;
+	}
+	return why ? bad(err, opt, arg, why) : 0;
+}
+
 /*
  * Which actions an option applies to; the options not listed (--state-dir,
  * -v, -q, -h, -V) apply to all.
@@ -317,6 +437,8 @@ static int parse_lifecycle_option(int c, const char *arg, struct nsrun_config *c
 #define FOR_RM (1u << NSRUN_ACTION_RM)
 #define FOR_NAT_OFF (1u << NSRUN_ACTION_NAT_OFF)
 #define FOR_GC (1u << NSRUN_ACTION_GC)
+#define FOR_CNI_DEL (1u << NSRUN_ACTION_CNI_DEL)
+#define FOR_CNI_GC (1u << NSRUN_ACTION_CNI_GC)
 static const struct {
 	int opt;
 	unsigned int actions;
@@ -344,6 +466,14 @@ static const struct {
 	{ OPT_CAP_ADD, FOR_LAUNCH | FOR_JOIN },
 	{ OPT_CAP_DROP, FOR_LAUNCH | FOR_JOIN },
 	{ OPT_SECCOMP, FOR_LAUNCH | FOR_JOIN },
+	{ OPT_CNI, FOR_LAUNCH },
+	{ OPT_CNI_ID, FOR_LAUNCH },
+	{ OPT_CNI_IFNAME, FOR_LAUNCH },
+	{ OPT_CNI_ARGS, FOR_LAUNCH },
+	{ OPT_CNI_CAP, FOR_LAUNCH },
+	{ OPT_CNI_CONF_DIR, FOR_LAUNCH },
+	{ OPT_CNI_PATH, FOR_LAUNCH | FOR_CNI_DEL | FOR_CNI_GC | FOR_GC },
+	{ OPT_CNI_PLUGIN_GC, FOR_CNI_GC | FOR_GC },
 };
 
 static unsigned int option_index(int c)
@@ -364,6 +494,8 @@ static int check_scope(const struct nsrun_config *cfg, uint64_t seen, struct nsr
 		[NSRUN_ACTION_RM] = "--rm",
 		[NSRUN_ACTION_NAT_OFF] = "--nat-off",
 		[NSRUN_ACTION_GC] = "--gc",
+		[NSRUN_ACTION_CNI_DEL] = "--cni-del",
+		[NSRUN_ACTION_CNI_GC] = "--cni-gc",
 	};
 
 	for (size_t i = 0; i < sizeof(option_scope) / sizeof(option_scope[0]); i++) {
@@ -515,6 +647,48 @@ static void mark_used(int c, int longindex, struct nsrun_config *cfg)
 		cfg->options_used |= UINT64_C(1) << longindex;
 }
 
+/*
+ * --cni replaces the bridge: nsrun's network options do not apply to it,
+ * and the --cni-* options of a launch only apply with it.
+ */
+static int check_cni(const struct nsrun_config *cfg, uint64_t seen, struct nsrun_err *err)
+{
+	static const struct {
+		int opt;
+		const char *why;
+	} not_with_cni[] = {
+		{ 'b', "the CNI plugins wire the namespace" },
+		{ OPT_SUBNET, "the CNI plugins wire the namespace" },
+		{ OPT_IP, "the CNI plugins wire the namespace" },
+		{ OPT_MAC, "the CNI plugins wire the namespace" },
+		{ OPT_MTU, "the CNI plugins wire the namespace" },
+		{ OPT_IFNAME, "use --cni-ifname" },
+		{ OPT_NAME, "the namespace is pinned at /run/netns/nsrun-ID" },
+		{ OPT_LO_ADDR, "it applies to nsrun's own bridge wiring" },
+		{ OPT_RATE, "it applies to nsrun's own bridge wiring" },
+		{ OPT_DELAY, "it applies to nsrun's own bridge wiring" },
+		{ OPT_JITTER, "it applies to nsrun's own bridge wiring" },
+		{ OPT_LOSS, "it applies to nsrun's own bridge wiring" },
+		{ OPT_NAT, "it applies to nsrun's own bridges" },
+	};
+	static const int only_with_cni[] = { OPT_CNI_ID,  OPT_CNI_IFNAME,   OPT_CNI_ARGS,
+					     OPT_CNI_CAP, OPT_CNI_CONF_DIR, OPT_CNI_PATH };
+
+	if (cfg->action != NSRUN_ACTION_LAUNCH)
+		return 0;
+	for (size_t i = 0; cfg->cni_net && i < sizeof(not_with_cni) / sizeof(not_with_cni[0]); i++)
+		if (seen & (1ull << option_index(not_with_cni[i].opt)))
+			return nsrun_err_set(err, EINVAL, "--%s: does not apply to --cni (%s)",
+					     long_options[option_index(not_with_cni[i].opt)].name,
+					     not_with_cni[i].why);
+	for (size_t i = 0; !cfg->cni_net && i < sizeof(only_with_cni) / sizeof(only_with_cni[0]);
+	     i++)
+		if (seen & (1ull << option_index(only_with_cni[i])))
+			return nsrun_err_set(err, EINVAL, "--%s: only with --cni NET",
+					     long_options[option_index(only_with_cni[i])].name);
+	return 0;
+}
+
 static int parse_option(int c, const char *arg, struct nsrun_config *cfg, struct nsrun_err *err)
 {
 	unsigned long v;
@@ -592,6 +766,17 @@ static int parse_option(int c, const char *arg, struct nsrun_config *cfg, struct
 	case OPT_REBUILD:
 		cfg->gc_rebuild = true;
 		return 0;
+	case OPT_CNI:
+	case OPT_CNI_ID:
+	case OPT_CNI_IFNAME:
+	case OPT_CNI_ARGS:
+	case OPT_CNI_CAP:
+	case OPT_CNI_CONF_DIR:
+	case OPT_CNI_PATH:
+	case OPT_CNI_DEL:
+	case OPT_CNI_GC:
+	case OPT_CNI_PLUGIN_GC:
+		return parse_cni_option(c, arg, cfg, err);
 	case 'v':
 		cfg->verbosity = 1;
 		return 0;
@@ -665,8 +850,18 @@ int nsrun_cli_parse(int argc, char **argv, const char *env_state_dir, struct nsr
 	if (cfg->action == NSRUN_ACTION_HELP || cfg->action == NSRUN_ACTION_VERSION)
 		return 0;
 	r = check_scope(cfg, cfg->options_used, err);
+	if (r == 0)
+		r = check_cni(cfg, cfg->options_used, err);
 	if (r < 0)
 		return r;
+	if (cfg->action == NSRUN_ACTION_CNI_DEL || cfg->action == NSRUN_ACTION_CNI_GC) {
+		if (optind < argc)
+			return nsrun_err_set(err, EINVAL, "%s: unexpected argument '%s'",
+					     cfg->action == NSRUN_ACTION_CNI_DEL ? "--cni-del"
+										 : "--cni-gc",
+					     argv[optind]);
+		return 0;
+	}
 	if (cfg->action == NSRUN_ACTION_GC) {
 		bool bridge = cfg->options_used & (UINT64_C(1) << option_index('b'));
 

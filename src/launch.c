@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nsrun/cni.h"
 #include "nsrun/info.h"
 #include "nsrun/ipconf.h"
 #include "nsrun/lease.h"
@@ -61,6 +62,7 @@ struct launch {
 	bool reserved, pinned;          /* /run/netns/NAME created, bind-mounted */
 	bool mnt_private;               /* in our own mount namespace since the pin */
 	int host_mntns;                 /* the host's mount namespace, for the pin */
+	struct nsrun_cni *cni;          /* --cni: the attachment being made */
 };
 
 /* ---- the command ------------------------------------------------------- */
@@ -502,21 +504,30 @@ static int lifecycle_preflight(struct launch *l, struct nsrun_err *err)
  * --name: the bind mount is made in the host's mount namespace, so that
  * `ip netns` and everyone else see it; only then our own mount namespace.
  */
+/* Our own mount namespace, the host's kept to undo what was made in it. */
+static int private_mounts(struct launch *l, int flags, struct nsrun_err *err)
+{
+	l->host_mntns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (l->host_mntns < 0)
+		return nsrun_err_sys(err, errno, "/proc/self/ns/mnt");
+	if (unshare(CLONE_NEWNS | flags) < 0)
+		return nsrun_err_sys(err, errno, "unshare mount namespace");
+	l->mnt_private = true;
+	return 0;
+}
+
 static int pin(struct launch *l, struct nsrun_err *err)
 {
 	int r;
 
-	l->host_mntns = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
-	if (l->host_mntns < 0)
-		return nsrun_err_sys(err, errno, "/proc/self/ns/mnt");
 	r = nsrun_netns_pin(l->cfg->netns, err);
 	if (r < 0)
 		return r;
 	l->pinned = true;
 	nsrun_fault_point("pinned");
-	if (unshare(CLONE_NEWNS) < 0)
-		return nsrun_err_sys(err, errno, "unshare mount namespace");
-	l->mnt_private = true;
+	r = private_mounts(l, 0, err);
+	if (r < 0)
+		return r;
 	nsrun_log_step("pin");
 	return 0;
 }
@@ -530,6 +541,11 @@ static void rollback(struct launch *l)
 {
 	struct nsrun_err ignored;
 
+	if (l->cni) { /* its DELs and its pin belong to the host's mount namespace */
+		nsrun_cni_abort(l->cni, !l->mnt_private || setns(l->host_mntns, CLONE_NEWNS) == 0);
+		nsrun_cni_free(l->cni);
+		l->cni = NULL;
+	}
 	if (l->reserved && (!l->mnt_private || setns(l->host_mntns, CLONE_NEWNS) == 0) &&
 	    nsrun_netns_unpin(l->cfg->netns, &ignored) == 0)
 		l->reserved = l->pinned = false;
@@ -624,7 +640,7 @@ static int lifecycle_inside(struct launch *l, struct nsrun_err *err)
 		nsrun_log_step("etc");
 	}
 	if (cfg->info_fd >= 0) {
-		r = write_info(l, err);
+		r = l->cni ? nsrun_cni_write_info(l->cni, cfg->info_fd, err) : write_info(l, err);
 		if (r < 0)
 			return r;
 		nsrun_log_step("info");
@@ -638,6 +654,8 @@ static int export_env(const struct launch *l, struct nsrun_err *err)
 					    "NSRUN_BRIDGE", "NSRUN_IFNAME" };
 	char addr[NSRUN_ADDR_STRLEN], gw[NSRUN_ADDR_STRLEN], len[8];
 
+	if (l->cni)
+		return nsrun_cni_export_env(l->cni, err);
 	if (!l->has_env) { /* joined a namespace nsrun did not make: none, not the caller's */
 		for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
 			unsetenv(vars[i]);
@@ -710,6 +728,27 @@ static int setup_network(struct launch *l, struct nsrun_err *err)
 	return cfg->netns ? pin(l, err) : 0;
 }
 
+/*
+ * --cni: the node's plugins wire the namespace.  They run, and the namespace
+ * is pinned, in the host's mount namespace; ours comes after.
+ */
+static int setup_cni(struct launch *l, struct nsrun_err *err)
+{
+	int r;
+
+	r = nsrun_cni_prepare(l->cfg, &l->cni, err);
+	if (r < 0)
+		return r;
+	if (unshare(CLONE_NEWNET) < 0)
+		return nsrun_err_sys(err, errno, "unshare network namespace");
+	nsrun_fault_point("unshared");
+	nsrun_log_step("unshare");
+	r = nsrun_cni_attach(l->cni, err);
+	if (r < 0)
+		return r;
+	return private_mounts(l, l->cfg->hostname ? CLONE_NEWUTS : 0, err);
+}
+
 int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err)
 {
 	struct launch l = { .cfg = cfg, .host_mntns = -1, .has_env = true, .shaper.prog_fd = -1 };
@@ -747,7 +786,9 @@ int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err)
 	if (r < 0)
 		goto fail;
 	nsrun_fault_point("nl-opened");
-	r = cfg->action == NSRUN_ACTION_JOIN ? join(&l, err) : setup_network(&l, err);
+	r = cfg->action == NSRUN_ACTION_JOIN ? join(&l, err)
+	    : cfg->cni_net		     ? setup_cni(&l, err)
+					     : setup_network(&l, err);
 	if (r < 0)
 		goto fail;
 	nsrun_nl_close(&l.host);

@@ -237,7 +237,8 @@ int nsrun_leasefile_bridges(const char *dir, char (**names)[IFNAMSIZ], size_t *n
 		return nsrun_err_sys(err, e, "state directory %s: read", dir);
 	}
 	closedir(d);
-	qsort(v, len, sizeof(*v), cmp_name);
+	if (len > 1) /* v is NULL when there is none: qsort(NULL, 0) is undefined */
+		qsort(v, len, sizeof(*v), cmp_name);
 	*names = v;
 	*n = len;
 	return 0;

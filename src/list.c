@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nsrun/cni.h"
 #include "nsrun/leasefile.h"
 #include "nsrun/live.h"
 #include "nsrun/log.h"
@@ -58,7 +59,10 @@ char *nsrun_list_command_text(const char *argv, size_t len)
 static void row_cells(const struct nsrun_list_row *r, int64_t now, char addr[NSRUN_ADDR_STRLEN],
 		      char pid[16], char age[NSRUN_LIST_AGE_MAX])
 {
-	nsrun_addr_format(&r->lease.addr, addr);
+	if (r->lease.addr.family) /* a CNI result may have no address */
+		nsrun_addr_format(&r->lease.addr, addr);
+	else
+		snprintf(addr, NSRUN_ADDR_STRLEN, "-");
 	snprintf(pid, 16, "%d", (int)r->lease.pid);
 	nsrun_list_age(now - r->lease.created, age);
 }
@@ -78,7 +82,7 @@ int nsrun_list_table(FILE *f, const struct nsrun_list_row *rows, size_t n, int64
 		len[2] = (int)strlen(nsrun_lease_state_name(r->lease.state));
 		len[3] = (int)strlen(pid);
 		len[4] = r->named ? (int)strlen(r->lease.netns) : 1;
-		len[5] = (int)strlen(r->lease.ifname);
+		len[5] = r->lease.ifname[0] ? (int)strlen(r->lease.ifname) : 1;
 		len[6] = (int)strlen(age);
 		for (int c = 0; c < 7; c++)
 			if (len[c] > w[c])
@@ -96,7 +100,8 @@ int nsrun_list_table(FILE *f, const struct nsrun_list_row *rows, size_t n, int64
 		row_cells(r, now, addr, pid, age);
 		fprintf(f, "%-*s  %-*s  %-*s  %*s  %-*s  %-*s  %*s  %s\n", w[0], addr, w[1],
 			r->bridge, w[2], nsrun_lease_state_name(r->lease.state), w[3], pid, w[4],
-			r->named ? r->lease.netns : "-", w[5], r->lease.ifname, w[6], age,
+			r->named ? r->lease.netns : "-", w[5], r->lease.ifname[0] ? r->lease.ifname : "-",
+			w[6], age,
 			cmd ? cmd : "-");
 		free(cmd);
 	}
@@ -110,10 +115,12 @@ void nsrun_list_json(struct nsrun_json *j, const struct nsrun_list_row *rows, si
 		const struct nsrun_list_row *r = &rows[i];
 		char addr[NSRUN_ADDR_STRLEN];
 
-		nsrun_addr_format(&r->lease.addr, addr);
 		nsrun_json_object_begin(j);
 		nsrun_json_key(j, "address");
-		nsrun_json_string(j, addr);
+		if (r->lease.addr.family)
+			nsrun_json_string(j, (nsrun_addr_format(&r->lease.addr, addr), addr));
+		else
+			nsrun_json_null(j);
 		nsrun_json_key(j, "bridge");
 		nsrun_json_string(j, r->bridge);
 		nsrun_json_key(j, "state");
@@ -123,7 +130,7 @@ void nsrun_list_json(struct nsrun_json *j, const struct nsrun_list_row *rows, si
 		nsrun_json_key(j, "name");
 		nsrun_json_string_or_null(j, r->named ? r->lease.netns : NULL);
 		nsrun_json_key(j, "host_ifname");
-		nsrun_json_string(j, r->lease.ifname);
+		nsrun_json_string_or_null(j, r->lease.ifname);
 		nsrun_json_key(j, "created");
 		nsrun_json_int(j, r->lease.created);
 		nsrun_json_key(j, "age");
@@ -163,6 +170,21 @@ static void rows_free(struct rows *rs)
 	for (size_t i = 0; i < rs->n; i++)
 		free(rs->v[i].argv);
 	free(rs->v);
+}
+
+static struct nsrun_list_row *row_add(struct rows *rs)
+{
+	if (rs->n == rs->cap) {
+		size_t cap = rs->cap ? rs->cap * 2 : 16;
+		struct nsrun_list_row *v = reallocarray(rs->v, cap, sizeof(*v));
+
+		if (!v)
+			return NULL;
+		rs->v = v;
+		rs->cap = cap;
+	}
+	memset(&rs->v[rs->n], 0, sizeof(rs->v[rs->n]));
+	return &rs->v[rs->n++];
 }
 
 /* The target's argv, when the lease's process still runs. */
@@ -241,21 +263,12 @@ static int collect_bridge(struct nsrun_nl *host, const struct nsrun_config *cfg,
 					  dropped == 1 ? "" : "s");
 	}
 	for (size_t i = 0; i < t.n; i++) {
-		struct nsrun_list_row *row;
+		struct nsrun_list_row *row = row_add(rs);
 
-		if (rs->n == rs->cap) {
-			size_t cap = rs->cap ? rs->cap * 2 : 16;
-			struct nsrun_list_row *v = reallocarray(rs->v, cap, sizeof(*v));
-
-			if (!v) {
-				r = nsrun_err_sys(err, ENOMEM, "bridge %s", bridge);
-				goto out;
-			}
-			rs->v = v;
-			rs->cap = cap;
+		if (!row) {
+			r = nsrun_err_sys(err, ENOMEM, "bridge %s", bridge);
+			goto out;
 		}
-		row = &rs->v[rs->n++];
-		memset(row, 0, sizeof(*row));
 		row->lease = t.v[i];
 		snprintf(row->bridge, sizeof(row->bridge), "%s", bridge);
 	}
@@ -263,6 +276,27 @@ out:
 	nsrun_lease_table_free(&t);
 	nsrun_leasefile_close(&lf);
 	return r;
+}
+
+/* A CNI attachment as a row: its network where the bridge goes. */
+static int add_cni_row(const struct nsrun_cni_listing *a, void *data)
+{
+	struct nsrun_list_row *row = row_add(data);
+
+	if (!row)
+		return -ENOMEM;
+	row->cni = true;
+	row->named = a->pinned;
+	snprintf(row->bridge, sizeof(row->bridge), "cni:%s", a->network);
+	if (a->env->has_addr)
+		row->lease.addr = a->env->addr.addr;
+	row->lease.state = a->added ? NSRUN_LEASE_WIRED : NSRUN_LEASE_PENDING;
+	row->lease.pid = a->pid;
+	row->lease.start = a->start;
+	row->lease.created = a->created;
+	snprintf(row->lease.ifname, sizeof(row->lease.ifname), "%s", a->env->host_ifname);
+	snprintf(row->lease.netns, sizeof(row->lease.netns), NSRUN_CNI_NETNS_PREFIX "%s", a->id);
+	return 0;
 }
 
 static int print_rows(const struct nsrun_config *cfg, FILE *out, const struct rows *rs,
@@ -300,10 +334,16 @@ int nsrun_list_run(const struct nsrun_config *cfg, FILE *out, struct nsrun_err *
 	for (size_t i = 0; i < n && r == 0; i++)
 		if (cfg->bridge_is_default || !strcmp(bridges[i], cfg->bridge))
 			r = collect_bridge(&host, cfg, bridges[i], &rs, err);
+	if (r == 0 && cfg->bridge_is_default) {
+		r = nsrun_cni_list(cfg->state_dir, add_cni_row, &rs, err);
+		if (r == -ENOMEM)
+			r = nsrun_err_sys(err, ENOMEM, "list");
+	}
 	/* Outside the locks: what each process is called, and by which name. */
 	for (size_t i = 0; i < rs.n && r == 0; i++) {
 		read_cmdline(&rs.v[i]);
-		rs.v[i].named = still_named(&host, &rs.v[i].lease);
+		if (!rs.v[i].cni)
+			rs.v[i].named = still_named(&host, &rs.v[i].lease);
 	}
 	if (r == 0)
 		r = print_rows(cfg, out, &rs, err);

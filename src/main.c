@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "nsrun/cli.h"
+#include "nsrun/cni.h"
 #include "nsrun/gc.h"
 #include "nsrun/launch.h"
 #include "nsrun/list.h"
@@ -67,8 +68,19 @@ int main(int argc, char **argv)
 			return 0;
 		nsrun_log_error("%s", err.msg);
 		return NSRUN_EXIT_FAILURE;
+	case NSRUN_ACTION_CNI_DEL:
+		if (nsrun_cni_del(&cfg, &err) < 0) {
+			nsrun_log_error("%s", err.msg);
+			return NSRUN_EXIT_FAILURE;
+		}
+		return 0;
 	case NSRUN_ACTION_GC:
-		if (nsrun_gc(&cfg, stdout, &err) < 0) {
+	case NSRUN_ACTION_CNI_GC:
+		/* --gc: the leases (of --bridge, else of every bridge), and without
+		 * --bridge the CNI attachments too; --cni-gc: those alone. */
+		if ((cfg.action == NSRUN_ACTION_GC && nsrun_gc(&cfg, stdout, &err) < 0) ||
+		    ((cfg.action == NSRUN_ACTION_CNI_GC || cfg.gc_all) &&
+		     nsrun_cni_gc(&cfg, stdout, &err) < 0)) {
 			fflush(stdout);
 			nsrun_log_error("%s", err.msg);
 			return NSRUN_EXIT_FAILURE;

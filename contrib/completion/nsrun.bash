@@ -18,8 +18,8 @@ _nsrun_bridges()
 
 _nsrun()
 {
-	local opts_arg="-b --bridge --subnet --ip --ifname --mtu --mac --lo-addr --rate --delay --jitter --loss --name --hostname --dns --info-fd --join --rm --user --cap-add --cap-drop --seccomp --state-dir"
-	local opts_flag="--nat --nat-off --list --json --force --gc --rebuild -v --verbose -q --quiet -h --help -V --version"
+	local opts_arg="-b --bridge --subnet --ip --ifname --mtu --mac --lo-addr --rate --delay --jitter --loss --name --hostname --dns --info-fd --join --rm --user --cap-add --cap-drop --seccomp --cni --cni-id --cni-ifname --cni-args --cni-cap --cni-conf-dir --cni-path --cni-del --state-dir"
+	local opts_flag="--nat --nat-off --list --json --force --gc --rebuild --cni-gc --cni-plugin-gc -v --verbose -q --quiet -h --help -V --version"
 	local cur=${COMP_WORDS[COMP_CWORD]} opt="" i=1 w command_at=""
 
 	COMPREPLY=()
@@ -65,8 +65,11 @@ _nsrun()
 		-b | --bridge)
 			mapfile -t COMPREPLY < <(compgen -W "$(_nsrun_bridges)" -- "$cur")
 			;;
-		--state-dir)
+		--state-dir | --cni-conf-dir)
 			mapfile -t COMPREPLY < <(compgen -d -- "$cur")
+			;;
+		--cni)
+			mapfile -t COMPREPLY < <(compgen -W "$(cat /etc/cni/net.d/*.conflist /etc/cni/net.d/*.conf /etc/cni/net.d/*.json 2>/dev/null | sed -n 's/.*"name" *: *"\([^"]*\)".*/\1/p')" -- "$cur")
 			;;
 		--join | --rm)
 			mapfile -t COMPREPLY < <(compgen -W "$(ls /run/netns 2>/dev/null)" -- "$cur")

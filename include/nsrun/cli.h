@@ -27,7 +27,12 @@ enum nsrun_action {
 	NSRUN_ACTION_RM,                /* --rm NAME */
 	NSRUN_ACTION_NAT_OFF,           /* --nat-off: remove the bridge's NAT rules */
 	NSRUN_ACTION_GC,                /* --gc [--rebuild]: no command */
+	NSRUN_ACTION_CNI_DEL,           /* --cni-del ID */
+	NSRUN_ACTION_CNI_GC,            /* --cni-gc [--cni-plugin-gc] */
 };
+
+/* --cni-cap arguments at most. */
+#define NSRUN_CNI_CAPS_MAX 16
 
 /* The C library's resolver reads no more nameservers than this (MAXNS). */
 #define NSRUN_DNS_MAX 3
@@ -63,6 +68,16 @@ struct nsrun_config {
 	struct nsrun_shape shape;
 	bool gc_rebuild;                /* --rebuild (with --gc --bridge) */
 	bool gc_all;                    /* --gc without --bridge: every bridge */
+	/* --cni: the node's CNI plugins wire the namespace (cni.c) */
+	const char *cni_net;            /* --cni NET; NULL: nsrun's own bridge */
+	const char *cni_id;             /* --cni-id, --cni-del ID; NULL: PID-STARTTIME */
+	const char *cni_ifname;         /* --cni-ifname; NULL: eth0 */
+	const char *cni_args;           /* --cni-args (CNI_ARGS); NULL */
+	const char *cni_conf_dir;       /* --cni-conf-dir; NULL: /etc/cni/net.d */
+	const char *cni_path;           /* --cni-path; NULL: the default, or the ADD's */
+	const char *cni_caps[NSRUN_CNI_CAPS_MAX]; /* --cni-cap NAME=JSON */
+	unsigned int ncni_caps;
+	bool cni_plugin_gc;             /* --cni-gc --cni-plugin-gc */
 	char **command;                 /* NULL-terminated, from argv */
 	int command_argc;
 	/* Privileges (privs.c, policy.c, seccomp.c) */

@@ -30,11 +30,20 @@
  *   age          seconds since then
  *   command      the target's argv as an array of strings, or null when
  *                the process is gone (a named namespace outlives it)
+ *
+ * A CNI attachment (--cni) is a row too: bridge "cni:" and the network's
+ * name, state pending while ADD runs, name nsrun-ID, host_ifname the last
+ * host-side interface of the result; address and host_ifname are null when
+ * the result has none.
  */
+
+/* A bridge's name, or "cni:" and a CNI network's. */
+#define NSRUN_LIST_BRIDGE_MAX (4 + 128 + 1)
 
 struct nsrun_list_row {
 	struct nsrun_lease lease;
-	char bridge[IFNAMSIZ];
+	char bridge[NSRUN_LIST_BRIDGE_MAX];
+	bool cni;                       /* a CNI attachment, not a lease */
 	bool named;                     /* lease.netns still names its namespace */
 	char *argv;                     /* /proc/PID/cmdline (NUL-separated), or NULL */
 	size_t argv_len;

@@ -30,6 +30,9 @@ ROWS=(
 	"mounted old 1"
 	"privs-dropped old 1"
 	"pinned elsewhere t-lifecycle-names" # --name: the pin outlives the kill by design
+	"cni-cached elsewhere t-cni-fake"    # --cni: collected by the gc, proven there
+	"cni-pinned elsewhere t-cni-fake"
+	"cni-added elsewhere t-cni-fake"
 )
 STORM_ROUNDS=${NSRT_STORM_ROUNDS:-40}
 STORM_PARALLEL=3

@@ -2,32 +2,10 @@
 /* Parsing of the lifecycle options and actions: good values, bad values,
  * options that do not apply to an action. */
 #include <errno.h>
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
-#include "nsrun/cli.h"
 #include "nsrun/name.h"
-
-#define MAX_ARGS 16
-
-static int parse(struct nsrun_config *cfg, struct nsrun_err *err, const char *const *args)
-{
-	char *argv[MAX_ARGS + 2] = { (char *)"nsrun" };
-	int argc = 1;
-
-	for (; args[argc - 1]; argc++)
-		argv[argc] = (char *)args[argc - 1];
-	argv[argc] = NULL;
-	memset(err, 0, sizeof(*err));
-	return nsrun_cli_parse(argc, argv, NULL, cfg, err);
-}
-
-#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 struct bad_case {
 	const char *const *args;
@@ -92,7 +70,7 @@ static void test_bad(void **state)
 	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
 		struct nsrun_config cfg;
 		struct nsrun_err err;
-		int r = parse(&cfg, &err, bad_cases[i].args);
+		int r = unit_cli_parse(&cfg, &err, bad_cases[i].args);
 
 		if (r != -EINVAL || strcmp(err.msg, bad_cases[i].msg))
 			fail_msg("case %zu: got %d \"%s\", want \"%s\"", i, r, err.msg,
@@ -107,14 +85,14 @@ static void test_launch_options(void **state)
 	char buf[NSRUN_ADDR_STRLEN];
 
 	(void)state;
-	assert_int_equal(parse(&cfg, &err, ARGS("true")), 0);
+	assert_int_equal(unit_cli_parse(&cfg, &err, ARGS("true")), 0);
 	assert_int_equal(cfg.action, NSRUN_ACTION_LAUNCH);
 	assert_null(cfg.netns);
 	assert_null(cfg.hostname);
 	assert_int_equal(cfg.ndns, 0);
 	assert_int_equal(cfg.info_fd, -1);
 
-	assert_int_equal(parse(&cfg, &err,
+	assert_int_equal(unit_cli_parse(&cfg, &err,
 			       ARGS("--name", "web_1.a-b", "--hostname", "Web-1.example", "--dns",
 				    "192.0.2.53", "--dns", "2001:db8::53", "--info-fd", "3", "--",
 				    "sleep", "1")),
@@ -138,7 +116,7 @@ static void test_actions(void **state)
 	struct nsrun_err err;
 
 	(void)state;
-	assert_int_equal(parse(&cfg, &err,
+	assert_int_equal(unit_cli_parse(&cfg, &err,
 			       ARGS("--join", "web1", "--hostname", "h", "--dns", "192.0.2.1", "-v",
 				    "--", "ip", "addr")),
 			 0);
@@ -146,32 +124,32 @@ static void test_actions(void **state)
 	assert_string_equal(cfg.netns, "web1");
 	assert_string_equal(cfg.command[0], "ip");
 
-	assert_int_equal(parse(&cfg, &err, ARGS("--list")), 0);
+	assert_int_equal(unit_cli_parse(&cfg, &err, ARGS("--list")), 0);
 	assert_int_equal(cfg.action, NSRUN_ACTION_LIST);
 	assert_true(cfg.bridge_is_default);
 	assert_false(cfg.json);
 	assert_null(cfg.command);
 
-	assert_int_equal(parse(&cfg, &err, ARGS("--list", "--json", "-b", "br1")), 0);
+	assert_int_equal(unit_cli_parse(&cfg, &err, ARGS("--list", "--json", "-b", "br1")), 0);
 	assert_int_equal(cfg.action, NSRUN_ACTION_LIST);
 	assert_true(cfg.json);
 	assert_false(cfg.bridge_is_default);
 	assert_string_equal(cfg.bridge, "br1");
 
-	assert_int_equal(parse(&cfg, &err, ARGS("--rm", "web1", "--force")), 0);
+	assert_int_equal(unit_cli_parse(&cfg, &err, ARGS("--rm", "web1", "--force")), 0);
 	assert_int_equal(cfg.action, NSRUN_ACTION_RM);
 	assert_string_equal(cfg.netns, "web1");
 	assert_true(cfg.force);
 
 	/* The same action twice is one action. */
-	assert_int_equal(parse(&cfg, &err, ARGS("--list", "--list")), 0);
+	assert_int_equal(unit_cli_parse(&cfg, &err, ARGS("--list", "--list")), 0);
 	assert_int_equal(cfg.action, NSRUN_ACTION_LIST);
 
 	/* --help wins, wherever it is. */
-	assert_int_equal(parse(&cfg, &err, ARGS("--list", "--rm", "x", "--help")), -EINVAL);
-	assert_int_equal(parse(&cfg, &err, ARGS("--help", "--list", "--rm", "x")), 0);
+	assert_int_equal(unit_cli_parse(&cfg, &err, ARGS("--list", "--rm", "x", "--help")), -EINVAL);
+	assert_int_equal(unit_cli_parse(&cfg, &err, ARGS("--help", "--list", "--rm", "x")), 0);
 	assert_int_equal(cfg.action, NSRUN_ACTION_HELP);
-	assert_int_equal(parse(&cfg, &err, ARGS("--list", "-h", "--ip", "1.2.3.4")), 0);
+	assert_int_equal(unit_cli_parse(&cfg, &err, ARGS("--list", "-h", "--ip", "1.2.3.4")), 0);
 	assert_int_equal(cfg.action, NSRUN_ACTION_HELP);
 }
 

@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "nsrun/addr.h"
+#include "nsrun/cli.h"
 
 struct unit_list {
 	struct CMUnitTest *v;
@@ -59,6 +60,30 @@ static inline struct nsrun_addr addr_of(const char *s)
 	if (nsrun_addr_parse(s, &a) < 0)
 		fail_msg("test setup: bad address %s", s);
 	return a;
+}
+
+/* A NULL-terminated argument list, for unit_cli_parse(). */
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+/*
+ * nsrun_cli_parse() of "nsrun" followed by args (at most 62 of them).  The
+ * argv is static: cfg->command points into it, until the next call.
+ */
+static inline int unit_cli_parse(struct nsrun_config *cfg, struct nsrun_err *err,
+				 const char *const *args)
+{
+	static char *argv[64];
+	int argc = 1;
+
+	argv[0] = (char *)"nsrun";
+	for (; args[argc - 1]; argc++) {
+		if (argc == 63)
+			fail_msg("test setup: more than 62 arguments");
+		argv[argc] = (char *)args[argc - 1];
+	}
+	argv[argc] = NULL;
+	memset(err, 0, sizeof(*err));
+	return nsrun_cli_parse(argc, argv, NULL, cfg, err);
 }
 
 /* A plain test, named after its function. */
