@@ -161,6 +161,13 @@ static int check_arg_size(const struct nsrun_config *cfg, struct nsrun_err *err)
 
 /* ---- bridge ------------------------------------------------------------ */
 
+static int missing_bridge(const struct nsrun_config *cfg, struct nsrun_err *err)
+{
+	return nsrun_err_set(err, ENODEV,
+			     "bridge %s: does not exist; create it, or pass --subnet to let nsrun create it",
+			     cfg->bridge);
+}
+
 /*
  * Under the lease lock, so concurrent first launches create the bridge once.
  * looked_up is the result of the lookup (0 or -ENODEV).
@@ -196,9 +203,7 @@ static int setup_bridge(struct launch *l, struct nsrun_lease_table *t, int looke
 		nsrun_log_verbose("bridge %s: created with %s/%u", cfg->bridge,
 				  (nsrun_addr_format(&gw.addr, want), want), gw.len);
 	} else if (r == -ENODEV) {
-		return nsrun_err_set(err, ENODEV,
-				     "bridge %s: does not exist; create it, or pass --subnet to let nsrun create it",
-				     cfg->bridge);
+		return missing_bridge(cfg, err);
 	} else if (r < 0) {
 		return r;
 	}
@@ -297,6 +302,13 @@ static int allocate_once(struct launch *l, bool *retry, struct nsrun_err *err)
 	bool created;
 
 	nsrun_live_init(&lv, &l->host);
+	/* A bridge that is not one, or is missing and may not be created, is
+	 * refused before the state directory is touched. */
+	r = nsrun_link_bridge_check(&l->host, cfg->bridge, err);
+	if (r == -ENOTTY)
+		return r;
+	if (r == -ENODEV && !cfg->bridge_is_default && !cfg->has_subnet)
+		return missing_bridge(cfg, err);
 	r = nsrun_leasefile_open(&lf, cfg->state_dir, cfg->bridge, err);
 	if (r < 0)
 		return r;

@@ -68,6 +68,7 @@ int nsrun_leasefile_open(struct nsrun_leasefile *lf, const char *dir, const char
 			 struct nsrun_err *err)
 {
 	char name[IFNAMSIZ + 16];
+	struct stat st;
 	int r;
 
 	memset(lf, 0, sizeof(*lf));
@@ -82,6 +83,16 @@ int nsrun_leasefile_open(struct nsrun_leasefile *lf, const char *dir, const char
 	if (r < 0)
 		goto fail;
 	lf->dirfd = r;
+	/* A lease file that cannot be one is refused before the lock file is
+	 * created: a bad input leaves the state directory as it was.  (load
+	 * checks the opened file again.) */
+	snprintf(name, sizeof(name), "%s.leases", bridge);
+	if (fstatat(lf->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
+		r = S_ISLNK(st.st_mode)
+			    ? nsrun_err_set(err, ELOOP, "lease file %s: is a symbolic link", lf->path)
+			    : nsrun_err_set(err, EINVAL, "lease file %s: not a regular file", lf->path);
+		goto fail;
+	}
 	snprintf(name, sizeof(name), "%s.lock", bridge);
 	lf->lockfd = openat(lf->dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (lf->lockfd < 0) {

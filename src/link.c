@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/ethtool.h>
 #include <linux/ip.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/sockios.h>
 #include <sys/ioctl.h>
 
 #include "nsrun/ipconf.h"
@@ -586,5 +588,24 @@ int nsrun_link_bridge_get_known(const struct nsrun_nl *nl, const char *name, int
 	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
 		return -ESTALE;
 	memcpy(br->mac, ifr.ifr_hwaddr.sa_data, NSRUN_MAC_LEN);
+	return 0;
+}
+
+int nsrun_link_bridge_check(const struct nsrun_nl *nl, const char *name, struct nsrun_err *err)
+{
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(nsrun_nl_fd(nl), SIOCGIFINDEX, &ifr) < 0)
+		return nsrun_err_set(err, ENODEV, "bridge %s: does not exist", name);
+	ifr.ifr_data = (char *)&info;
+	/* No ethtool support (lo, some virtual devices): not a bridge either. */
+	if (ioctl(nsrun_nl_fd(nl), SIOCETHTOOL, &ifr) < 0)
+		return nsrun_err_set(err, ENOTTY, "bridge %s: not a bridge", name);
+	if (strcmp(info.driver, "bridge"))
+		return nsrun_err_set(err, ENOTTY, "bridge %s: not a bridge (a %s device)", name,
+				     info.driver);
 	return 0;
 }

@@ -62,6 +62,13 @@ struct nlmsghdr *nsrun_link_build_get(void *buf, size_t room, uint32_t seq, cons
 int nsrun_link_bridge_get(struct nsrun_nl *nl, const char *name, struct nsrun_bridge *br,
 			  struct nsrun_err *err);
 /*
+ * Before any state is touched: does name exist, and is it a bridge?  Two
+ * ioctls (SIOCGIFINDEX, and ethtool's driver name).  0; -ENODEV, or -ENOTTY
+ * with err saying what it is instead.
+ */
+int nsrun_link_bridge_check(const struct nsrun_nl *nl, const char *name, struct nsrun_err *err);
+
+/*
  * The same from a handful of ioctls (no netlink round trip) for a bridge
  * seen before: valid only if name still has ifindex known_ifindex (the kind
  * was checked when it was first seen) and an IPv4 address.  -ESTALE: use

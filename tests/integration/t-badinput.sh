@@ -115,6 +115,8 @@ EOF
 plan "$(grep -c . <<<"$TABLE")"
 
 mkbridge br1 10.0.0.1/24
+# Bridges whose lease files the rows break (a missing bridge is refused first).
+mkbridge lk 10.61.0.1/24 && mkbridge ld 10.62.0.1/24 && mkbridge lp 10.63.0.1/24 || exit 1
 ip link add vx0 type veth peer name vx1
 # A lease file that is really there, with a live lease in it.
 spawn $NSRUN --bridge br1 -- sleep 600
