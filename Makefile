@@ -102,16 +102,14 @@ integration: $(BUILD)/nsrun $(BUILD)/nsrun-faults $(BUILD)/nsrun-policytest
 check: $(BUILD)/nsrun $(BUILD)/nsrun-faults $(BUILD)/nsrun-policytest $(UNIT_BINS)
 	$(Q)BUILD=$(BUILD) tests/run $(UNIT_BINS)
 
-# Where distributions put them; the man page once contrib/nsrun.1 exists.
+# Where distributions put them.
 install: $(BUILD)/nsrun
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+		$(DESTDIR)$(MANDIR)/man1
 	install -m 0755 $(BUILD)/nsrun $(DESTDIR)$(BINDIR)/nsrun
 	install -m 0644 contrib/completion/nsrun.bash $(DESTDIR)$(BASHCOMPDIR)/nsrun
 	install -m 0644 contrib/completion/_nsrun $(DESTDIR)$(ZSHCOMPDIR)/_nsrun
-	if [ -f contrib/nsrun.1 ]; then \
-		install -d $(DESTDIR)$(MANDIR)/man1 && \
-		install -m 0644 contrib/nsrun.1 $(DESTDIR)$(MANDIR)/man1/nsrun.1; \
-	fi
+	install -m 0644 contrib/nsrun.1 $(DESTDIR)$(MANDIR)/man1/nsrun.1
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/nsrun $(DESTDIR)$(BASHCOMPDIR)/nsrun \
