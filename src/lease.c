@@ -380,6 +380,7 @@ int nsrun_lease_table_format(const struct nsrun_lease_table *t, char **out, size
 		p = put_u64(p, (uint64_t)l->created);
 		*p++ = '\n';
 	}
+	*p = '\0'; /* not counted in *outlen; for callers that want a string */
 	*out = buf;
 	*outlen = (size_t)(p - buf);
 	return 0;

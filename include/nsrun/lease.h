@@ -79,7 +79,7 @@ void nsrun_lease_table_free(struct nsrun_lease_table *t);
 /* Strict parse; errors read "line N: <why>". t is initialised here. */
 int nsrun_lease_table_parse(struct nsrun_lease_table *t, const char *bridge, const char *buf,
 			    size_t len, struct nsrun_err *err);
-/* Serialises t into a malloc'ed buffer. */
+/* Serialises t into a malloc'ed buffer, NUL-terminated (not counted in *outlen). */
 int nsrun_lease_table_format(const struct nsrun_lease_table *t, char **out, size_t *outlen);
 
 struct nsrun_lease *nsrun_lease_find(struct nsrun_lease_table *t, const struct nsrun_addr *a);
