@@ -17,7 +17,7 @@ MANWIDTH=80 man -l "$PAGE" >"$NSRT_TMP/rendered" 2>"$NSRT_TMP/man.err"
 rc=$?
 is "$rc $(cat "$NSRT_TMP/man.err")" "0 " "man -l renders it, with nothing on stderr"
 want="NAME SYNOPSIS DESCRIPTION OPTIONS ACTIONS THE BRIDGE AND ITS ADDRESSES LEASES EGRESS"
-want="$want LINK SHAPING SECURITY MODEL ENVIRONMENT FILES EXIT STATUS EXAMPLES SEE ALSO BUGS"
+want="$want LINK SHAPING RUNNING ON A CLUSTER NODE SECURITY MODEL ENVIRONMENT FILES EXIT STATUS EXAMPLES SEE ALSO BUGS"
 is "$(grep -E '^[A-Z]' "$NSRT_TMP/rendered" | sed 1d | grep -v '^nsrun ' | tr '\n' ' ')" "$want " \
 	"  with its sections, in order"
 
