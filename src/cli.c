@@ -109,6 +109,7 @@ void nsrun_cli_usage(FILE *f)
 	      "       nsrun --list [--bridge NAME] [--json]\n"
 	      "       nsrun --rm NAME [--force]\n"
 	      "       nsrun --nat-off [--bridge NAME]\n"
+	      "       nsrun --gc [--bridge NAME [--rebuild]]\n"
 	      "       nsrun --cni NET [--cni-id ID] [CNI OPTIONS] [--] COMMAND [ARG...]\n"
 	      "       nsrun --cni-del ID | --cni-gc [--cni-plugin-gc]\n"
 	      "Run COMMAND in a new network namespace on a bridge, with its own address.\n"
