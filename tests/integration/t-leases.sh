@@ -87,7 +87,7 @@ nsrun: bridge be: lease file rebuilt: 1 recovered, 0 kept, 0 dropped" "  --rebui
 
 # --- --gc -------------------------------------------------------------------
 out=$($NSRUN --help)
-is "$?/$(grep -c -e '--gc ' -e '--rebuild ' <<<"$out")" "0/2" "--help documents --gc and --rebuild, exit 0"
+is "$?/$(grep -c -e '^      --gc ' -e '^      --rebuild ' <<<"$out")" "0/2" "--help documents --gc and --rebuild, exit 0"
 like "$($NSRUN --version)" '^nsrun [0-9]+\.[0-9]+\.[0-9]+$' "--version"
 mkbridge bg 10.33.0.1/24
 holder bg "$NSRT_TMP/g1"
