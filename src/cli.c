@@ -16,6 +16,8 @@ enum {
 	OPT_MTU,
 	OPT_MAC,
 	OPT_STATE_DIR,
+	OPT_PID,
+	OPT_PID_EXEC,
 };
 
 static const struct option long_options[] = {
@@ -26,6 +28,8 @@ static const struct option long_options[] = {
 	{ "mtu", required_argument, NULL, OPT_MTU },
 	{ "mac", required_argument, NULL, OPT_MAC },
 	{ "state-dir", required_argument, NULL, OPT_STATE_DIR },
+	{ "pid", no_argument, NULL, OPT_PID },
+	{ "pid-exec", no_argument, NULL, OPT_PID_EXEC },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -48,6 +52,11 @@ void nsrun_cli_usage(FILE *f)
 	      "      --ifname NAME     interface name inside (default " NSRUN_DEFAULT_IFNAME ")\n"
 	      "      --mtu N           MTU inside (default: the bridge's)\n"
 	      "      --mac ADDR        MAC inside (default: 02:6e: + the IPv4 address)\n"
+	      "\n"
+	      "Processes:\n"
+	      "      --pid             a PID namespace: COMMAND runs as PID 2 under nsrun's\n"
+	      "                        minimal init and sees only its own processes\n"
+	      "      --pid-exec        a PID namespace with COMMAND itself as PID 1\n"
 	      "\n"
 	      "State:\n"
 	      "      --state-dir DIR   lease files (default $NSRUN_STATE_DIR or " NSRUN_DEFAULT_STATE_DIR
@@ -165,6 +174,12 @@ static int parse_option(int c, const char *arg, struct nsrun_config *cfg, struct
 		return 0;
 	case OPT_STATE_DIR:
 		return parse_state_dir("--state-dir", arg, cfg, err);
+	case OPT_PID_EXEC:
+		cfg->pid_exec = true;
+		/* fall through */
+	case OPT_PID:
+		cfg->pid = true;
+		return 0;
 	case 'v':
 		cfg->verbosity = 1;
 		return 0;

@@ -18,6 +18,7 @@
 #include "nsrun/link.h"
 #include "nsrun/log.h"
 #include "nsrun/mount.h"
+#include "nsrun/pidns.h"
 #include "nsrun/privs.h"
 #include "nsrun/proc.h"
 
@@ -524,6 +525,18 @@ int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err)
 	r = export_env(&l, err);
 	if (r < 0)
 		goto fail;
+	/* --pid: from here on this is the target's process (the outer one
+	 * returns once the namespace is gone, the init never returns). */
+	if (cfg->pid) {
+		int status;
+
+		r = nsrun_pidns_start(cfg->pid_exec, &status, err);
+		if (r == NSRUN_PIDNS_DONE)
+			return status;
+		if (r < 0)
+			goto fail;
+		nsrun_log_step("pidns");
+	}
 	r = nsrun_privs_drop(err);
 	if (r < 0)
 		goto fail;
@@ -531,6 +544,9 @@ int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err)
 	nsrun_log_step("privs");
 	nsrun_log_step_total();
 
+	r = nsrun_pidns_before_exec(err);
+	if (r < 0)
+		goto fail;
 	execv(l.exec_path, cfg->command);
 	r = nsrun_err_sys(err, errno, "%s", l.exec_path);
 	/* The namespace goes with us; the lease must go too. */

@@ -33,6 +33,7 @@ int main(int argc, char **argv)
 		break;
 	}
 	status = nsrun_launch(&cfg, &err);
-	nsrun_log_error("%s", err.msg);
+	if (err.code)
+		nsrun_log_error("%s", err.msg);
 	return status;
 }

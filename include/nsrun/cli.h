@@ -34,6 +34,8 @@ struct nsrun_config {
 	uint8_t mac[NSRUN_MAC_LEN];
 	const char *state_dir;
 	bool state_dir_set;             /* chosen by --state-dir or NSRUN_STATE_DIR */
+	bool pid;                       /* --pid: a PID namespace under nsrun's init */
+	bool pid_exec;                  /* --pid-exec: ... with the target as PID 1 */
 	int verbosity;
 	char **command;                 /* NULL-terminated, from argv */
 	int command_argc;
