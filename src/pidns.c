@@ -482,6 +482,41 @@ static void restore_terminal(const struct outer *o)
 		tcsetpgrp(o->p->tty, getpgrp());
 }
 
+/*
+ * fork() into a new PID namespace: 0 in the child (its PID 1), the child's
+ * pid in the parent, or a negative errno.  unshare() alone would leave the
+ * new namespace that of all our later children too, and once its init is
+ * gone every fork fails (LeakSanitizer's at exit, for one): the parent goes
+ * back to its own.
+ */
+static pid_t fork_pidns(struct nsrun_err *err)
+{
+	int own = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+	pid_t pid;
+	int r;
+
+	if (own < 0)
+		return nsrun_err_sys(err, errno, "PID namespace: /proc/self/ns/pid");
+	if (unshare(CLONE_NEWPID) < 0) {
+		r = nsrun_err_sys(err, errno, "unshare PID namespace");
+		close(own);
+		return r;
+	}
+	pid = fork();
+	if (pid < 0)
+		r = nsrun_err_sys(err, errno, "PID namespace: fork");
+	else if (pid > 0 && setns(own, CLONE_NEWPID) < 0)
+		r = nsrun_err_sys(err, errno, "PID namespace: back to nsrun's own");
+	else
+		r = pid;
+	close(own);
+	if (r < 0 && pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	return r;
+}
+
 int nsrun_pidns_start(bool exec_target, int *status, struct nsrun_err *err)
 {
 	struct pidns p = { .exec_target = exec_target, .sock = -1, .sfd = -1, .tty = -1 };
@@ -509,19 +544,14 @@ int nsrun_pidns_start(bool exec_target, int *status, struct nsrun_err *err)
 		r = nsrun_err_sys(err, errno, "PID namespace: signalfd");
 		goto fail_mask;
 	}
-	/* For our children only: the first one is PID 1. */
-	if (unshare(CLONE_NEWPID) < 0) {
-		r = nsrun_err_sys(err, errno, "unshare PID namespace");
-		goto fail_mask;
-	}
-	pid = fork();
+	pid = fork_pidns(err);
 	if (pid == 0) {
 		close_fd(&sv[0]);
 		p.sock = sv[1];
 		return exec_target ? run_exec_target(&p, err) : run_init(&p, err);
 	}
 	if (pid < 0) {
-		r = nsrun_err_sys(err, errno, "PID namespace: fork");
+		r = pid;
 		goto fail_mask;
 	}
 	nsrun_fault_point("pidns-forked");

@@ -92,18 +92,22 @@ static void test_sigset(void **state)
 	assert_false(sigismember(&set, SIGALRM));
 }
 
-/* argv: options, then the command "true". */
+/* argv: options, then the command "true"; cfg->command points in there
+ * until the next call. */
 static int parse(struct nsrun_config *cfg, const char *o1, const char *o2)
 {
-	char *argv[5] = { (char *)"nsrun" };
+	static char *argv[5];
 	struct nsrun_err err = { 0 };
-	int argc = 1;
+	int argc = 0;
+
+	argv[argc++] = (char *)"nsrun";
 
 	if (o1)
 		argv[argc++] = (char *)o1;
 	if (o2)
 		argv[argc++] = (char *)o2;
 	argv[argc++] = (char *)"true";
+	argv[argc] = NULL;
 	return nsrun_cli_parse(argc, argv, NULL, cfg, &err);
 }
 
