@@ -78,6 +78,7 @@ struct pidns {
 	int tty;               /* the controlling terminal, or -1 */
 	bool fg;               /* nsrun's group was the terminal's foreground at start */
 	sigset_t orig_mask;    /* the mask nsrun started with, for the target */
+	struct sigaction orig_chld; /* and its SIGCHLD action (SIG_IGN survives exec) */
 };
 
 /* One message per datagram.  init -> outer: the target stopped (arg: the
@@ -202,6 +203,7 @@ static int become_target(struct pidns *p)
 		exec_guard = p->sock;
 	else
 		close_fd(&p->sock);
+	sigaction(SIGCHLD, &p->orig_chld, NULL);
 	sigprocmask(SIG_SETMASK, &p->orig_mask, NULL);
 	return NSRUN_PIDNS_TARGET;
 }
@@ -544,6 +546,12 @@ int nsrun_pidns_start(bool exec_target, int *status, struct nsrun_err *err)
 		r = nsrun_err_sys(err, errno, "PID namespace: signalfd");
 		goto fail_mask;
 	}
+	/* An inherited SIGCHLD SIG_IGN would have the kernel reap our children
+	 * for us, and their exit status would be lost. */
+	if (sigaction(SIGCHLD, &(struct sigaction){ .sa_handler = SIG_DFL }, &p.orig_chld) < 0) {
+		r = nsrun_err_sys(err, errno, "PID namespace: SIGCHLD");
+		goto fail_mask;
+	}
 	pid = fork_pidns(err);
 	if (pid == 0) {
 		close_fd(&sv[0]);
@@ -552,7 +560,7 @@ int nsrun_pidns_start(bool exec_target, int *status, struct nsrun_err *err)
 	}
 	if (pid < 0) {
 		r = pid;
-		goto fail_mask;
+		goto fail_chld;
 	}
 	nsrun_fault_point("pidns-forked");
 	close_fd(&sv[1]);
@@ -574,6 +582,8 @@ int nsrun_pidns_start(bool exec_target, int *status, struct nsrun_err *err)
 	nsrun_err_clear(err); /* what the launch recovered from on its way */
 	return NSRUN_PIDNS_DONE;
 
+fail_chld:
+	sigaction(SIGCHLD, &p.orig_chld, NULL);
 fail_mask:
 	sigprocmask(SIG_SETMASK, &p.orig_mask, NULL);
 fail:

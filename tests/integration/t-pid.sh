@@ -4,7 +4,7 @@
 # killed, and the terminal (Ctrl-C, Ctrl-Z/fg) through a pseudo-terminal.
 . "$(dirname "$0")/lib.sh"
 PTY=$NSRT_ROOT/tests/integration/ptydrive.py
-plan 48
+plan 50
 
 mkbridge br1 192.168.1.10/24
 out=$NSRT_TMP/out
@@ -41,6 +41,19 @@ is "$($NSRUN --bridge br1 --pid -- sh -c 'ls /proc/$$/fd' | tr '\n' ' ')" \
 	"$($NSRUN --bridge br1 -- sh -c 'ls /proc/$$/fd' | tr '\n' ' ')" \
 	"the target inherits the same descriptors as without --pid (no pipe, no signalfd)"
 is "$(echo through | $NSRUN --bridge br1 --pid -- cat)" "through" "stdin and stdout reach the target"
+# Started with SIGCHLD ignored and SIGUSR1 blocked (both survive exec).
+cat >"$NSRT_TMP/sigstate.py" <<'PY'
+import os, signal, sys
+signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+os.execvp(sys.argv[1], sys.argv[1:])
+PY
+sigs='grep -E "^Sig(Blk|Ign)" /proc/self/status'
+is "$(timeout -s KILL 20 python3 "$NSRT_TMP/sigstate.py" $NSRUN --bridge br1 --pid -- sh -c "$sigs")" \
+	"$(python3 "$NSRT_TMP/sigstate.py" $NSRUN --bridge br1 -- sh -c "$sigs")" \
+	"the target gets nsrun's signal mask and ignored signals, as without --pid"
+timeout -s KILL 20 python3 "$NSRT_TMP/sigstate.py" $NSRUN --bridge br1 --pid -- sh -c 'exit 9'
+is "$?" 9 "  and its exit status although nsrun started with SIGCHLD ignored"
 like "$($NSRUN --bridge br1 -v --pid -- true 2>&1)" 'step pidns [0-9.]+ us' "-v shows the pidns step"
 
 # --- exit status --------------------------------------------------------------
