@@ -48,9 +48,10 @@ signal.signal(signal.SIGCHLD, signal.SIG_IGN)
 signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
 os.execvp(sys.argv[1], sys.argv[1:])
 PY
-sigs='grep -E "^Sig(Blk|Ign)" /proc/self/status'
-is "$(timeout -s KILL 20 python3 "$NSRT_TMP/sigstate.py" $NSRUN --bridge br1 --pid -- sh -c "$sigs")" \
-	"$(python3 "$NSRT_TMP/sigstate.py" $NSRUN --bridge br1 -- sh -c "$sigs")" \
+is "$(timeout -s KILL 20 python3 "$NSRT_TMP/sigstate.py" $NSRUN --bridge br1 --pid -- \
+	grep -E '^Sig(Blk|Ign)' /proc/self/status | tr '\n' ' ')" \
+	"$(python3 "$NSRT_TMP/sigstate.py" $NSRUN --bridge br1 -- \
+	grep -E '^Sig(Blk|Ign)' /proc/self/status | tr '\n' ' ')" \
 	"the target gets nsrun's signal mask and ignored signals, as without --pid"
 timeout -s KILL 20 python3 "$NSRT_TMP/sigstate.py" $NSRUN --bridge br1 --pid -- sh -c 'exit 9'
 is "$?" 9 "  and its exit status although nsrun started with SIGCHLD ignored"
