@@ -4,7 +4,7 @@
 # killed, and the terminal (Ctrl-C, Ctrl-Z/fg) through a pseudo-terminal.
 . "$(dirname "$0")/lib.sh"
 PTY=$NSRT_ROOT/tests/integration/ptydrive.py
-plan 50
+plan 52
 
 mkbridge br1 192.168.1.10/24
 out=$NSRT_TMP/out
@@ -213,4 +213,19 @@ like "$res" 'status:6' "  and, resumed with the terminal, the target read it and
 
 wait_for test "$(ports br1)" = 0
 is "$(ports br1)" 0 "no veth left on the bridge"
+
+# README's signal table is src/pidns.c's, both ways: each signal with what
+# nsrun does with it (SIGKILL and SIGSTOP rows aside: the kernel's).
+sed -n '/nsrun_pidns_signals\[\] = {/,/^};/p' "$NSRT_ROOT/src/pidns.c" |
+	grep -oE '"SIG[A-Z0-9]+", NSRUN_PIDNS_[A-Z]+' | sed -E 's/"(SIG[A-Z0-9]+)", NSRUN_PIDNS_/\1 /' |
+	sort >"$NSRT_TMP/sig.code"
+sed -n '/^## PID namespace/,/^## [^P]/p' "$NSRT_ROOT/README.md" | grep -E '^\| `SIG' |
+	awk -F'|' '{ a = $3 ~ /^ forwarded to/ ? "FORWARD" : $3 ~ /^ forwarded;/ ? "SUSPEND" :
+		$3 ~ /^ continues/ ? "RESUME" : "";
+		n = split($2, s, /[` ]+/); for (i = 1; i <= n; i++) if (s[i] != "" && a != "") print s[i], a }' |
+	sort >"$NSRT_TMP/sig.readme"
+ok "src/pidns.c's table has $(wc -l <"$NSRT_TMP/sig.code") signals (9 or more)" \
+	test "$(wc -l <"$NSRT_TMP/sig.code")" -ge 9
+is "$(comm -3 "$NSRT_TMP/sig.code" "$NSRT_TMP/sig.readme" | tr -d '\t' | tr '\n' ';')" "" \
+	"README's signal table is the code's"
 done_testing
