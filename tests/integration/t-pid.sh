@@ -220,9 +220,11 @@ sed -n '/nsrun_pidns_signals\[\] = {/,/^};/p' "$NSRT_ROOT/src/pidns.c" |
 	grep -oE '"SIG[A-Z0-9]+", NSRUN_PIDNS_[A-Z]+' | sed -E 's/"(SIG[A-Z0-9]+)", NSRUN_PIDNS_/\1 /' |
 	sort >"$NSRT_TMP/sig.code"
 sed -n '/^## PID namespace/,/^## [^P]/p' "$NSRT_ROOT/README.md" | grep -E '^\| `SIG' |
-	awk -F'|' '{ a = $3 ~ /^ forwarded to/ ? "FORWARD" : $3 ~ /^ forwarded;/ ? "SUSPEND" :
-		$3 ~ /^ continues/ ? "RESUME" : "";
-		n = split($2, s, /[` ]+/); for (i = 1; i <= n; i++) if (s[i] != "" && a != "") print s[i], a }' |
+	awk -F'|' '
+		$3 ~ /^ forwarded to/ { a = "FORWARD" }
+		$3 ~ /^ forwarded;/ { a = "SUSPEND" }
+		$3 ~ /^ continues/ { a = "RESUME" }
+		a { n = split($2, s, /[` ]+/); for (i = 1; i <= n; i++) if (s[i] != "") print s[i], a; a = "" }' |
 	sort >"$NSRT_TMP/sig.readme"
 ok "src/pidns.c's table has $(wc -l <"$NSRT_TMP/sig.code") signals (9 or more)" \
 	test "$(wc -l <"$NSRT_TMP/sig.code")" -ge 9
