@@ -53,6 +53,8 @@ enum {
 	OPT_CNI_DEL,
 	OPT_CNI_GC,
 	OPT_CNI_PLUGIN_GC,
+	OPT_PID,
+	OPT_PID_EXEC,
 };
 
 static const struct option long_options[] = {
@@ -95,6 +97,8 @@ static const struct option long_options[] = {
 	{ "cni-del", required_argument, NULL, OPT_CNI_DEL },
 	{ "cni-gc", no_argument, NULL, OPT_CNI_GC },
 	{ "cni-plugin-gc", no_argument, NULL, OPT_CNI_PLUGIN_GC },
+	{ "pid", no_argument, NULL, OPT_PID },
+	{ "pid-exec", no_argument, NULL, OPT_PID_EXEC },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -168,6 +172,11 @@ void nsrun_cli_usage(FILE *f)
 	      "      --cni-gc          collect the attachments whose command is gone\n"
 	      "      --cni-plugin-gc   with --cni-gc: also CNI 1.1 GC to the plugins (only for\n"
 	      "                        networks that no other runtime uses)\n"
+	      "\n"
+	      "Processes:\n"
+	      "      --pid             a PID namespace: COMMAND runs as PID 2 under nsrun's\n"
+	      "                        minimal init and sees only its own processes\n"
+	      "      --pid-exec        a PID namespace with COMMAND itself as PID 1\n"
 	      "\n"
 	      "State:\n"
 	      "      --state-dir DIR   lease files (default $NSRUN_STATE_DIR or " NSRUN_DEFAULT_STATE_DIR
@@ -467,6 +476,8 @@ static const struct {
 	{ OPT_CAP_ADD, FOR_LAUNCH | FOR_JOIN },
 	{ OPT_CAP_DROP, FOR_LAUNCH | FOR_JOIN },
 	{ OPT_SECCOMP, FOR_LAUNCH | FOR_JOIN },
+	{ OPT_PID, FOR_LAUNCH | FOR_JOIN },
+	{ OPT_PID_EXEC, FOR_LAUNCH | FOR_JOIN },
 	{ OPT_CNI, FOR_LAUNCH },
 	{ OPT_CNI_ID, FOR_LAUNCH },
 	{ OPT_CNI_IFNAME, FOR_LAUNCH },
@@ -778,6 +789,12 @@ static int parse_option(int c, const char *arg, struct nsrun_config *cfg, struct
 	case OPT_CNI_GC:
 	case OPT_CNI_PLUGIN_GC:
 		return parse_cni_option(c, arg, cfg, err);
+	case OPT_PID_EXEC:
+		cfg->pid_exec = true;
+		/* fall through */
+	case OPT_PID:
+		cfg->pid = true;
+		return 0;
 	case 'v':
 		cfg->verbosity = 1;
 		return 0;

@@ -24,6 +24,7 @@
 #include "nsrun/mount.h"
 #include "nsrun/netns.h"
 #include "nsrun/nat.h"
+#include "nsrun/pidns.h"
 #include "nsrun/privs.h"
 #include "nsrun/proc.h"
 #include "nsrun/shape.h"
@@ -817,12 +818,28 @@ int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err)
 	r = export_env(&l, err);
 	if (r < 0)
 		goto fail;
+	/* --pid: from here on this is the target's process (the outer one
+	 * returns once the namespace is gone, the init never returns). */
+	if (cfg->pid) {
+		int status;
+
+		r = nsrun_pidns_start(cfg->pid_exec, &status, err);
+		if (r == NSRUN_PIDNS_DONE)
+			return status;
+		if (r < 0)
+			goto fail;
+		nsrun_log_step("pidns");
+	}
 	r = nsrun_privs_drop(cfg->privs, err);
 	if (r < 0)
 		goto fail;
 	nsrun_fault_point("privs-dropped");
 	nsrun_log_step("privs");
 	nsrun_log_step_total();
+	/* Before the seal, which closes the descriptors nsrun opened. */
+	r = nsrun_pidns_before_exec(err);
+	if (r < 0)
+		goto fail;
 	r = nsrun_privs_seal(cfg->privs, err);
 	if (r < 0)
 		goto fail;

@@ -92,6 +92,7 @@ int main(int argc, char **argv)
 	}
 	status = nsrun_launch(&cfg, &err);
 	nsrun_privs_free(&privs);
-	nsrun_log_error("%s", err.msg);
+	if (err.code) /* --pid: the outer nsrun returns the target's status */
+		nsrun_log_error("%s", err.msg);
 	return status;
 }

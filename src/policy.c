@@ -59,7 +59,7 @@
 static const char *const always_allowed[] = {
 	"bridge", "ifname", "mtu",  "verbose", "quiet", "help",   "version", "cap-drop",
 	"hostname", "dns", "info-fd", "lo-addr", "rate", "delay", "jitter", "loss",
-	"list", "json", NULL,
+	"list", "json", "pid", "pid-exec", NULL,
 };
 
 /* Options no policy can grant: they choose nsrun's own state or identity. */

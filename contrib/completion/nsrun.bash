@@ -19,7 +19,7 @@ _nsrun_bridges()
 _nsrun()
 {
 	local opts_arg="-b --bridge --subnet --ip --ifname --mtu --mac --lo-addr --rate --delay --jitter --loss --name --hostname --dns --info-fd --join --rm --user --cap-add --cap-drop --seccomp --cni --cni-id --cni-ifname --cni-args --cni-cap --cni-conf-dir --cni-path --cni-del --state-dir"
-	local opts_flag="--nat --nat-off --list --json --force --gc --rebuild --cni-gc --cni-plugin-gc -v --verbose -q --quiet -h --help -V --version"
+	local opts_flag="--pid --pid-exec --nat --nat-off --list --json --force --gc --rebuild --cni-gc --cni-plugin-gc -v --verbose -q --quiet -h --help -V --version"
 	local cur=${COMP_WORDS[COMP_CWORD]} opt="" i=1 w command_at=""
 
 	COMPREPLY=()

@@ -53,6 +53,8 @@ struct nsrun_config {
 	bool nat;                       /* --nat: masquerade + forwarding (nat.c) */
 	const char *state_dir;
 	bool state_dir_set;             /* chosen by --state-dir or NSRUN_STATE_DIR */
+	bool pid;                       /* --pid: a PID namespace under nsrun's init */
+	bool pid_exec;                  /* --pid-exec: ... with the target as PID 1 */
 	int verbosity;
 	/* lifecycle: named namespaces, scripting */
 	const char *netns;              /* --name, --join or --rm NAME; NULL */

@@ -13,7 +13,8 @@
 /*
  * The ordered setup sequence of DESIGN.md, then execv() of the target.
  * Returns only on failure: the exit status to use, with err filled in.  A
- * failure leaves no lease and no interface behind.
+ * failure leaves no lease and no interface behind.  With --pid the outer
+ * process also returns, with the target's status and err unset (code 0).
  */
 int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err);
 

@@ -33,6 +33,7 @@ ROWS=(
 	"cni-cached elsewhere t-cni-fake"    # --cni: collected by the gc, proven there
 	"cni-pinned elsewhere t-cni-fake"
 	"cni-added elsewhere t-cni-fake"
+	"pidns-forked elsewhere t-pid"
 )
 STORM_ROUNDS=${NSRT_STORM_ROUNDS:-40}
 STORM_PARALLEL=3
