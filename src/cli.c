@@ -756,7 +756,7 @@ static int parse_option(int c, const char *arg, struct nsrun_config *cfg, struct
 		return parse_cni_option(c, arg, cfg, err);
 	case OPT_PID_EXEC:
 		cfg->pid_exec = true;
-		/* fall through */
+		__attribute__((fallthrough));
 	case OPT_PID:
 		cfg->pid = true;
 		return 0;

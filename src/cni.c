@@ -201,6 +201,8 @@ static int exchange(struct pipes *p, const char *text, size_t len, char **out, s
 	return 0;
 }
 
+static int env_add(char **env, int *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 static int env_add(char **env, int *n, const char *fmt, ...)
 {
 	va_list ap;

@@ -515,7 +515,12 @@ int nsrun_privs_plan(const struct nsrun_config *cfg, struct nsrun_privs *p,
 	p->user_mode = self.user_mode;
 	p->ruid = self.ruid;
 	p->rgid = self.rgid;
-	caller_name(p);
+	/* The name only ever appears in a user's refusals: root is spared a
+	 * user database lookup (NSS, a dlopen) on every launch. */
+	if (p->user_mode)
+		caller_name(p);
+	else
+		snprintf(p->name, sizeof(p->name), "root");
 	if (p->user_mode)
 		r = plan_user(cfg, p, err);
 	else if (cfg->user)
