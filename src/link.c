@@ -12,6 +12,7 @@
 #include <string.h>
 #include <linux/sockios.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "nsrun/ipconf.h"
 #include "nsrun/launch.h" /* nsrun_fault_point */
@@ -552,43 +553,57 @@ bool nsrun_link_peer_netns_alive(struct nsrun_nl *nl, int ifindex)
 	return !(r == -EINVAL || r == -ENODEV || r == -ENONET);
 }
 
+/* The rest of a known bridge, from an AF_INET socket's ioctls. */
+static int bridge_by_ioctl(int fd, struct ifreq *ifr, struct nsrun_bridge *br)
+{
+	struct sockaddr_in sin;
+
+	/* SIOCGIFADDR answers with the primary address labelled like the
+	 * device, the one nsrun_link_bridge_get() would pick. */
+	if (ioctl(fd, SIOCGIFADDR, ifr) < 0 || ifr->ifr_addr.sa_family != AF_INET)
+		return -ESTALE;
+	memcpy(&sin, &ifr->ifr_addr, sizeof(sin));
+	br->addr.addr.family = AF_INET;
+	br->addr.addr.u.v4 = sin.sin_addr;
+	if (ioctl(fd, SIOCGIFNETMASK, ifr) < 0)
+		return -ESTALE;
+	memcpy(&sin, &ifr->ifr_netmask, sizeof(sin));
+	br->addr.len = (unsigned int)__builtin_popcount(sin.sin_addr.s_addr);
+	br->has_addr = true;
+	if (ioctl(fd, SIOCGIFMTU, ifr) < 0)
+		return -ESTALE;
+	br->mtu = (unsigned int)ifr->ifr_mtu;
+	if (ioctl(fd, SIOCGIFFLAGS, ifr) < 0)
+		return -ESTALE;
+	br->up = ifr->ifr_flags & IFF_UP;
+	if (ioctl(fd, SIOCGIFHWADDR, ifr) < 0)
+		return -ESTALE;
+	memcpy(br->mac, ifr->ifr_hwaddr.sa_data, NSRUN_MAC_LEN);
+	return 0;
+}
+
 int nsrun_link_bridge_get_known(const struct nsrun_nl *nl, const char *name, int known_ifindex,
 				struct nsrun_bridge *br)
 {
-	int fd = nsrun_nl_fd(nl);
-	struct sockaddr_in sin;
 	struct ifreq ifr;
+	int fd, r;
 
 	memset(br, 0, sizeof(*br));
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(br->name, sizeof(br->name), "%s", name);
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	if (known_ifindex <= 0 || ioctl(fd, SIOCGIFINDEX, &ifr) < 0 ||
+	if (known_ifindex <= 0 || ioctl(nsrun_nl_fd(nl), SIOCGIFINDEX, &ifr) < 0 ||
 	    ifr.ifr_ifindex != known_ifindex)
 		return -ESTALE;
 	br->ifindex = ifr.ifr_ifindex;
-	/* SIOCGIFADDR answers with the primary address labelled like the
-	 * device, the one nsrun_link_bridge_get() would pick. */
-	if (ioctl(fd, SIOCGIFADDR, &ifr) < 0 || ifr.ifr_addr.sa_family != AF_INET)
+	/* The IPv4 address ioctls belong to AF_INET sockets (a netlink socket
+	 * answers ENOTTY); made before unshare(), in the host's namespace. */
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
 		return -ESTALE;
-	memcpy(&sin, &ifr.ifr_addr, sizeof(sin));
-	br->addr.addr.family = AF_INET;
-	br->addr.addr.u.v4 = sin.sin_addr;
-	if (ioctl(fd, SIOCGIFNETMASK, &ifr) < 0)
-		return -ESTALE;
-	memcpy(&sin, &ifr.ifr_netmask, sizeof(sin));
-	br->addr.len = (unsigned int)__builtin_popcount(sin.sin_addr.s_addr);
-	br->has_addr = true;
-	if (ioctl(fd, SIOCGIFMTU, &ifr) < 0)
-		return -ESTALE;
-	br->mtu = (unsigned int)ifr.ifr_mtu;
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
-		return -ESTALE;
-	br->up = ifr.ifr_flags & IFF_UP;
-	if (ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
-		return -ESTALE;
-	memcpy(br->mac, ifr.ifr_hwaddr.sa_data, NSRUN_MAC_LEN);
-	return 0;
+	r = bridge_by_ioctl(fd, &ifr, br);
+	close(fd);
+	return r;
 }
 
 int nsrun_link_bridge_check(const struct nsrun_nl *nl, const char *name, struct nsrun_err *err)

@@ -15,8 +15,9 @@ int nsrun_mount_fresh_sys(struct nsrun_err *err)
 		return nsrun_err_sys(err, errno, "mount namespace: make / a slave");
 	if (statvfs("/sys", &st) == 0 && (st.f_flag & ST_RDONLY))
 		flags |= MS_RDONLY;
-	if (umount2("/sys", MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT)
-		return nsrun_err_sys(err, errno, "mount namespace: unmount /sys");
+	/* Mounted over the old /sys rather than after unmounting it (as `ip
+	 * netns exec` does): the same view for the target, without a detached
+	 * unmount of /sys and its submounts on every launch (~0.1 ms). */
 	if (mount("sysfs", "/sys", "sysfs", flags, NULL) < 0)
 		return nsrun_err_sys(err, errno, "mount namespace: mount /sys");
 	return 0;
