@@ -82,15 +82,21 @@ static bool has_cap(cap_t c, cap_value_t cap, cap_flag_t set)
 	return cap_get_flag(c, cap, set, &v) == 0 && v == CAP_SET;
 }
 
-/* The permitted set: what nsrun can hand on at all. */
+/* The permitted set: what nsrun can hand on at all.  Read once: it does not
+ * change between nsrun_privs_init() and the drop. */
 static uint64_t held_caps(void)
 {
-	__attribute__((cleanup(free_cap))) cap_t c = cap_get_proc();
-	uint64_t m = 0;
+	static uint64_t m;
+	static bool known;
+	__attribute__((cleanup(free_cap))) cap_t c = NULL;
 
+	if (known)
+		return m;
+	c = cap_get_proc();
 	for (cap_value_t cap = 0; c && cap < 64; cap++)
 		if (has_cap(c, cap, CAP_PERMITTED))
 			m |= CAP_BIT(cap);
+	known = c != NULL;
 	return m;
 }
 
@@ -196,9 +202,11 @@ int nsrun_privs_init(struct nsrun_err *err)
 	self.user_mode = self.ruid != 0;
 	/* nsrun's state files get 0644 whatever the caller's umask. */
 	self.umask = umask(022);
-	note_inherited();
 	if (!self.user_mode)
 		return 0;
+	/* Only a user's target needs telling its own descriptors from any a
+	 * library of nsrun's opened without O_CLOEXEC (nsrun_privs_seal). */
+	note_inherited();
 	/* A setuid-root nsrun becomes the caller holding its capabilities,
 	 * exactly what file capabilities give: one model for both installs. */
 	if (geteuid() == 0) {
@@ -700,9 +708,12 @@ int nsrun_privs_seal(const struct nsrun_privs *p, struct nsrun_err *err)
 {
 	unsigned int from = 3;
 
-	/* Every descriptor nsrun opened is O_CLOEXEC; this also catches those
-	 * a library opened without it.  The caller's own stay open (they are
-	 * already the caller's), except across --user. */
+	/* Every descriptor nsrun opened is O_CLOEXEC; for a user's target this
+	 * also catches those a library opened without it.  The caller's own
+	 * stay open (they are already the caller's), except across --user.
+	 * Root running its own command as root crosses no boundary here. */
+	if (!p->user_mode && !p->close_inherited)
+		return nsrun_seccomp_load(p->seccomp, err);
 	if (!p->close_inherited && self.fds_known) {
 		for (size_t i = 0; i < self.nfds; i++) {
 			unsigned int fd = (unsigned int)self.fds[i];
