@@ -82,8 +82,9 @@ struct pidns {
 };
 
 /* One message per datagram.  init -> outer: the target stopped (arg: the
- * signal); outer -> init: continue it (arg: nsrun is in the foreground). */
-enum { MSG_STOPPED = 1, MSG_RESUME = 2 };
+ * signal); outer -> init: continue it (arg: nsrun is in the foreground), and
+ * first of all "go": nsrun survived the fork. */
+enum { MSG_STOPPED = 1, MSG_RESUME = 2, MSG_GO = 3 };
 struct msg {
 	int32_t type;
 	int32_t arg;
@@ -141,6 +142,26 @@ static bool peer_gone(int sock)
  * (its pid is 0 in here either way), the socket can: nsrun holds the only
  * other end.
  */
+/*
+ * The init (or the --pid-exec target) waits for nsrun's "go", sent once
+ * nsrun is past the fork: if nsrun is killed before it, the socket hangs up
+ * instead and the target never runs.  Without it, a kill between the fork and
+ * the parent-death signal's arming could go unnoticed for long enough to let
+ * the target start.
+ */
+static int wait_go(int sock, struct nsrun_err *err)
+{
+	struct msg m;
+	ssize_t n;
+
+	do
+		n = recv(sock, &m, sizeof(m), 0);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof(m) || m.type != MSG_GO)
+		return nsrun_err_set(err, ESRCH, "PID namespace: nsrun exited during setup");
+	return 0;
+}
+
 static int arm_parent_death(int sock, struct nsrun_err *err)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
@@ -321,6 +342,8 @@ static int run_init(struct pidns *p, struct nsrun_err *err)
 	 * through nsrun. */
 	setpgid(0, 0);
 	r = arm_parent_death(p->sock, err);
+	if (r == 0)
+		r = wait_go(p->sock, err);
 	if (r < 0)
 		return r;
 	r = mount_proc(err);
@@ -345,6 +368,8 @@ static int run_exec_target(struct pidns *p, struct nsrun_err *err)
 {
 	int r = arm_parent_death(p->sock, err);
 
+	if (r == 0)
+		r = wait_go(p->sock, err);
 	if (r < 0)
 		return r;
 	r = mount_proc(err);
@@ -565,6 +590,7 @@ int nsrun_pidns_start(bool exec_target, int *status, struct nsrun_err *err)
 	nsrun_fault_point("pidns-forked");
 	close_fd(&sv[1]);
 	p.sock = sv[0];
+	send_msg(p.sock, MSG_GO, 0);
 	setpgid(pid, pid); /* as the child does: whoever runs first */
 	o.child = pid;
 	o.job = (struct job){ .tty = p.tty, .pgrp = pid };
