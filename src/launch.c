@@ -453,6 +453,10 @@ static int wire(struct launch *l, struct nsrun_err *err)
 	for (unsigned int attempt = 1;; attempt++) {
 		req.host_name = l->lease.ifname;
 		r = nsrun_link_add_veth(&l->host, &req, alias, err);
+		if (r == -EXFULL)
+			return nsrun_err_set(err, EXFULL,
+					     "bridge %s: no free port for veth %s (a bridge holds at most 1023)",
+					     l->br.name, req.host_name);
 		if (r != -EEXIST || attempt > 9)
 			return r;
 		/* The name is taken (another bridge with the same subnet, or a
