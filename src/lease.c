@@ -534,12 +534,17 @@ static bool live_fast(struct nsrun_lease *l, const struct nsrun_liveness *lv)
 	return true;
 }
 
-/* One pass over the pool: the lowest address without a lease, or whose
- * lease is not live by the given test.  Counts the live ones. */
+/*
+ * One pass over the pool: the lowest address without a lease, or whose lease
+ * is not live by the given test.  Counts the live ones.  At most budget
+ * leases are tested; the ones after that count as live (never a live one
+ * handed out), so a bridge with a thousand namespaces does not cost every
+ * launch a thousand checks under the lock.
+ */
 static int alloc_pass(struct nsrun_lease_table *t, const struct nsrun_pool *pool,
 		      bool (*live)(struct nsrun_lease *, const struct nsrun_liveness *),
-		      const struct nsrun_liveness *lv, const struct nsrun_lease *tmpl,
-		      struct nsrun_lease **out, size_t *nlive)
+		      const struct nsrun_liveness *lv, size_t budget,
+		      const struct nsrun_lease *tmpl, struct nsrun_lease **out, size_t *nlive)
 {
 	uint32_t h, gw = nsrun_addr_v4_host(&pool->gateway);
 	struct nsrun_addr a = nsrun_addr_v4(pool->first);
@@ -553,7 +558,7 @@ static int alloc_pass(struct nsrun_lease_table *t, const struct nsrun_pool *pool
 			a = nsrun_addr_v4(h);
 			if (i >= t->n || !nsrun_addr_equal(&t->v[i].addr, &a))
 				return take(t, i, false, &a, tmpl, out);
-			if (!live(&t->v[i], lv))
+			if (budget && (budget--, !live(&t->v[i], lv)))
 				return take(t, i, true, &a, tmpl, out);
 			(*nlive)++;
 			i++;
@@ -576,10 +581,10 @@ int nsrun_lease_alloc(struct nsrun_lease_table *t, const struct nsrun_pool *pool
 
 	if (want)
 		return alloc_exact(t, pool, want, tmpl, lv, out, err);
-	r = alloc_pass(t, pool, live_fast, lv, tmpl, out, &nlive);
-	/* Full: look again, this time telling dying namespaces apart. */
+	r = alloc_pass(t, pool, live_fast, lv, NSRUN_LEASE_CHECK_BUDGET, tmpl, out, &nlive);
+	/* Full: look again at every lease, telling dying namespaces apart. */
 	if (r == -ENOSPC)
-		r = alloc_pass(t, pool, nsrun_lease_live, lv, tmpl, out, &nlive);
+		r = alloc_pass(t, pool, nsrun_lease_live, lv, SIZE_MAX, tmpl, out, &nlive);
 	if (r == -ENOSPC) {
 		nsrun_prefix_format(&pool->net, net);
 		return nsrun_err_set(err, ENOSPC, "bridge %s: no free address in %s (%zu leased)",

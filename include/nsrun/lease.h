@@ -36,6 +36,9 @@
 #define NSRUN_LEASE_VERSION 1
 #define NSRUN_LEASE_LINE_MAX 512
 #define NSRUN_LEASE_FILE_MAX (64u << 20)
+/* Leases an allocation checks before taking the lowest address without a
+ * lease (a full pool checks them all). */
+#define NSRUN_LEASE_CHECK_BUDGET 64
 
 enum nsrun_lease_state {
 	NSRUN_LEASE_PENDING,
@@ -94,7 +97,9 @@ bool nsrun_lease_live(struct nsrun_lease *l, const struct nsrun_liveness *lv);
 /*
  * Picks the lowest free address of pool (or want, when not NULL), reusing a
  * stale lease, and records *tmpl there (its address and ifname are filled
- * in).  On success *out points into t (valid until t changes).
+ * in).  Of the leases, only the lowest NSRUN_LEASE_CHECK_BUDGET are checked
+ * for staleness unless the pool is full: beyond that, the lowest address
+ * without a lease.  On success *out points into t (valid until t changes).
  */
 int nsrun_lease_alloc(struct nsrun_lease_table *t, const struct nsrun_pool *pool,
 		      const struct nsrun_addr *want, const struct nsrun_lease *tmpl,

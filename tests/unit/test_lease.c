@@ -1343,6 +1343,81 @@ static const struct alias_row alias_rows[] = {
 	  "000000000000000000000000000000000000000000000000000000000000000000000000000000000000" },
 };
 
+
+/* Every veth exists (ifindex 5) but the one named in ctx; no process runs. */
+static unsigned int budget_calls;
+
+static int budget_ifindex(void *ctx, const char *ifname)
+{
+	budget_calls++;
+	return strcmp(ifname, ctx) ? 5 : 0;
+}
+
+static bool budget_no_pid(void *ctx, pid_t pid, uint64_t start)
+{
+	(void)ctx;
+	(void)pid;
+	(void)start;
+	return false;
+}
+
+static bool budget_no_pid_exists(void *ctx, pid_t pid)
+{
+	(void)ctx;
+	(void)pid;
+	return false;
+}
+
+static bool budget_netns(void *ctx, int ifindex)
+{
+	(void)ctx;
+	(void)ifindex;
+	return true;
+}
+
+/*
+ * 125 wired leases (10.47.0.2 .. .126), the one of .90 stale.  With room
+ * left in the pool, only the lowest NSRUN_LEASE_CHECK_BUDGET are checked and
+ * the first address without a lease is taken; a full pool checks them all
+ * and reuses the stale one.
+ */
+static void alloc_check_budget(void **state)
+{
+	char stale[IFNAMSIZ], a[NSRUN_ADDR_STRLEN];
+	struct nsrun_addr ninety = addr_of("10.47.0.90");
+	struct nsrun_liveness lv = { budget_ifindex, budget_no_pid_exists, budget_no_pid,
+				     budget_netns, stale };
+	struct nsrun_lease_table t;
+	struct nsrun_lease *got;
+	struct nsrun_err err;
+
+	(void)state;
+	nsrun_lease_ifname(&ninety, 0, stale);
+	nsrun_lease_table_init(&t, "br1");
+	for (uint32_t h = 2; h <= 126; h++) {
+		struct nsrun_lease l = mk_lease("10.47.0.2", NSRUN_LEASE_WIRED, 100, 1, 5);
+
+		l.addr = nsrun_addr_v4(0x0a2f0000 | h);
+		nsrun_lease_ifname(&l.addr, 0, l.ifname);
+		assert_int_equal(nsrun_lease_put(&t, &l), 0);
+	}
+	struct nsrun_pool wide = pool_of("10.47.0.1/16"), full = pool_of("10.47.0.1/25");
+
+	budget_calls = 0;
+	assert_int_equal(nsrun_lease_alloc(&t, &wide, NULL, &tmpl_lease, &lv, &got, &err), 0);
+	nsrun_addr_format(&got->addr, a);
+	assert_string_equal(a, "10.47.0.127");
+	assert_int_equal(budget_calls, NSRUN_LEASE_CHECK_BUDGET);
+	assert_int_equal(nsrun_lease_remove(&t, &got->addr), 0);
+
+	budget_calls = 0;
+	assert_int_equal(nsrun_lease_alloc(&t, &full, NULL, &tmpl_lease, &lv, &got, &err), 0);
+	nsrun_addr_format(&got->addr, a);
+	assert_string_equal(a, "10.47.0.90");
+	assert_true(budget_calls > NSRUN_LEASE_CHECK_BUDGET);
+	nsrun_lease_table_free(&t);
+}
+
 static void alias_malformed(void **state)
 {
 	const struct alias_row *row = *state;
@@ -1372,6 +1447,7 @@ int main(void)
 	UNIT_TABLE(&l, alloc, alloc_rows);
 	UNIT(&l, alloc_promotes);
 	UNIT(&l, alloc_fill);
+	UNIT(&l, alloc_check_budget);
 	UNIT(&l, gc);
 	UNIT_TABLE(&l, lease_ifname, ifname_rows);
 	UNIT(&l, alias_round_trip);
