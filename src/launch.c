@@ -299,17 +299,23 @@ static int allocate_once(struct launch *l, bool *retry, struct nsrun_err *err)
 	struct nsrun_leasefile lf;
 	struct nsrun_lease tmpl = { 0 }, *got;
 	struct nsrun_pool pool;
+	char path[PATH_MAX];
 	int r, looked_up;
 	bool created;
 
 	nsrun_live_init(&lv, &l->host);
 	/* A bridge that is not one, or is missing and may not be created, is
-	 * refused before the state directory is touched. */
-	r = nsrun_link_bridge_check(&l->host, cfg->bridge, err);
-	if (r == -ENOTTY)
-		return r;
-	if (r == -ENODEV && !cfg->bridge_is_default && !cfg->has_subnet)
-		return missing_bridge(cfg, err);
+	 * refused before the state directory is touched.  Once the bridge has
+	 * a lease file, the lookup under the lock checks it (and the ethtool
+	 * ioctl, which takes the RTNL lock, is spared). */
+	snprintf(path, sizeof(path), "%s/%s.leases", cfg->state_dir, cfg->bridge);
+	if (access(path, F_OK) < 0) {
+		r = nsrun_link_bridge_check(&l->host, cfg->bridge, err);
+		if (r == -ENOTTY)
+			return r;
+		if (r == -ENODEV && !cfg->bridge_is_default && !cfg->has_subnet)
+			return missing_bridge(cfg, err);
+	}
 	r = nsrun_leasefile_open(&lf, cfg->state_dir, cfg->bridge, err);
 	if (r < 0)
 		return r;
