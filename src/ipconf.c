@@ -16,13 +16,12 @@ struct nlmsghdr *nsrun_ipconf_build_addr(void *buf, size_t room, uint32_t seq, i
 	struct nlmsghdr *nlh;
 	struct ifaddrmsg *ifa;
 
-	if (room < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*ifa)) || addr->addr.family != AF_INET)
+	if (addr->addr.family != AF_INET)
 		return NULL;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
-	nlh->nlmsg_seq = seq;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
+	ifa = nsrun_nl_put_request(buf, room, seq, RTM_NEWADDR,
+				   NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, sizeof(*ifa), &nlh);
+	if (!ifa)
+		return NULL;
 	ifa->ifa_family = AF_INET;
 	ifa->ifa_prefixlen = (unsigned char)addr->len;
 	ifa->ifa_scope = RT_SCOPE_UNIVERSE;
@@ -45,13 +44,12 @@ struct nlmsghdr *nsrun_ipconf_build_default_route(void *buf, size_t room, uint32
 	struct nlmsghdr *nlh;
 	struct rtmsg *rtm;
 
-	if (room < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*rtm)) || gw->family != AF_INET)
+	if (gw->family != AF_INET)
 		return NULL;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_NEWROUTE;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
-	nlh->nlmsg_seq = seq;
-	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm = nsrun_nl_put_request(buf, room, seq, RTM_NEWROUTE,
+				   NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, sizeof(*rtm), &nlh);
+	if (!rtm)
+		return NULL;
 	rtm->rtm_family = AF_INET;
 	rtm->rtm_dst_len = 0;
 	rtm->rtm_table = RT_TABLE_MAIN;
@@ -69,13 +67,9 @@ struct nlmsghdr *nsrun_ipconf_build_addr_dump(void *buf, size_t room, uint32_t s
 	struct nlmsghdr *nlh;
 	struct ifaddrmsg *ifa;
 
-	if (room < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*ifa)))
+	ifa = nsrun_nl_put_request(buf, room, seq, RTM_GETADDR, NLM_F_DUMP, sizeof(*ifa), &nlh);
+	if (!ifa)
 		return NULL;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETADDR;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	nlh->nlmsg_seq = seq;
-	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = AF_INET;
 	return nlh;
 }

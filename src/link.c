@@ -23,13 +23,9 @@ static struct nlmsghdr *put_link_header(void *buf, size_t room, uint32_t seq, ui
 	struct nlmsghdr *nlh;
 	struct ifinfomsg *ifm;
 
-	if (room < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*ifm)))
+	ifm = nsrun_nl_put_request(buf, room, seq, type, flags, sizeof(*ifm), &nlh);
+	if (!ifm)
 		return NULL;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
-	nlh->nlmsg_seq = seq;
-	ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
 	ifm->ifi_family = AF_UNSPEC;
 	ifm->ifi_index = ifindex;
 	if (ifmp)

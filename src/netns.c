@@ -141,13 +141,9 @@ struct nlmsghdr *nsrun_netns_build_getnsid(void *buf, size_t room, uint32_t seq,
 	struct nlmsghdr *nlh;
 	struct rtgenmsg *g;
 
-	if (room < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*g)))
+	g = nsrun_nl_put_request(buf, room, seq, RTM_GETNSID, NLM_F_ACK, sizeof(*g), &nlh);
+	if (!g)
 		return NULL;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = RTM_GETNSID;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
 	g->rtgen_family = AF_UNSPEC;
 	if (!mnl_attr_put_u32_check(nlh, room, NETNSA_FD, (uint32_t)fd))
 		return NULL;

@@ -12,6 +12,18 @@
 #define NETLINK_GET_STRICT_CHK 12
 #endif
 
+void *nsrun_nl_put_request(void *buf, size_t room, uint32_t seq, uint16_t type, uint16_t flags,
+			   size_t hdrlen, struct nlmsghdr **nlh)
+{
+	if (room < MNL_NLMSG_HDRLEN + MNL_ALIGN(hdrlen))
+		return NULL;
+	*nlh = mnl_nlmsg_put_header(buf);
+	(*nlh)->nlmsg_type = type;
+	(*nlh)->nlmsg_flags = NLM_F_REQUEST | flags;
+	(*nlh)->nlmsg_seq = seq;
+	return mnl_nlmsg_put_extra_header(*nlh, hdrlen);
+}
+
 int nsrun_nl_open(struct nsrun_nl *nl, struct nsrun_err *err)
 {
 	return nsrun_nl_open_proto(nl, NETLINK_ROUTE, err);

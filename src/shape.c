@@ -231,13 +231,10 @@ static struct nlmsghdr *put_tc_header(void *buf, size_t room, uint32_t seq, uint
 	struct nlmsghdr *nlh;
 	struct tcmsg *tcm;
 
-	if (room < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*tcm)))
+	tcm = nsrun_nl_put_request(buf, room, seq, type, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL,
+				   sizeof(*tcm), &nlh);
+	if (!tcm)
 		return NULL;
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
-	nlh->nlmsg_seq = seq;
-	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
 	tcm->tcm_family = AF_UNSPEC;
 	tcm->tcm_ifindex = ifindex;
 	tcm->tcm_parent = parent;

@@ -40,6 +40,14 @@ struct nsrun_nl_batch {
 /* Called for every data message (replies to gets and dumps). */
 typedef int (*nsrun_nl_data_cb)(const struct nlmsghdr *nlh, void *data);
 
+/*
+ * For builders: a request header at buf (NLM_F_REQUEST | flags) followed by
+ * a zeroed fixed header of hdrlen bytes (ifinfomsg, ifaddrmsg, ...), which
+ * is returned; NULL when room cannot hold both.  *nlh is the message.
+ */
+void *nsrun_nl_put_request(void *buf, size_t room, uint32_t seq, uint16_t type, uint16_t flags,
+			   size_t hdrlen, struct nlmsghdr **nlh);
+
 int nsrun_nl_open(struct nsrun_nl *nl, struct nsrun_err *err);
 /* The same for another netlink family (NETLINK_NETFILTER for nat.c). */
 int nsrun_nl_open_proto(struct nsrun_nl *nl, int protocol, struct nsrun_err *err);
