@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "nsrun/gc.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +15,6 @@
 #include "nsrun/nl.h"
 
 #define WHY_MAX 96
-#define SUFFIX ".leases"
 
 struct gc_ctx {
 	const struct nsrun_config *cfg;
@@ -277,70 +275,6 @@ out:
 
 /* ---- every bridge ----------------------------------------------------------- */
 
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(a, b);
-}
-
-/* Bridges with a lease file in the state directory, sorted by name. */
-static int list_bridges(const char *dir, char (**names)[IFNAMSIZ], size_t *count,
-			struct nsrun_err *err)
-{
-	char(*v)[IFNAMSIZ] = NULL;
-	size_t n = 0, cap = 0;
-	struct dirent *de;
-	DIR *d;
-	int fd;
-
-	fd = nsrun_leasefile_open_dir(dir, err);
-	if (fd < 0)
-		return fd;
-	d = fdopendir(fd);
-	if (!d) {
-		int e = errno;
-
-		close(fd);
-		return nsrun_err_sys(err, e, "state directory %s", dir);
-	}
-	while ((errno = 0, de = readdir(d))) {
-		size_t len = strlen(de->d_name);
-		char name[IFNAMSIZ];
-
-		if (len <= strlen(SUFFIX) || len - strlen(SUFFIX) >= IFNAMSIZ ||
-		    strcmp(de->d_name + len - strlen(SUFFIX), SUFFIX))
-			continue;
-		snprintf(name, sizeof(name), "%.*s", (int)(len - strlen(SUFFIX)), de->d_name);
-		if (nsrun_ifname_invalid(name))
-			continue; /* not a file nsrun wrote */
-		if (n == cap) {
-			char(*nv)[IFNAMSIZ];
-
-			cap = cap ? cap * 2 : 8;
-			nv = reallocarray(v, cap, sizeof(*v));
-			if (!nv) {
-				free(v);
-				closedir(d);
-				return nsrun_err_sys(err, ENOMEM, "state directory %s", dir);
-			}
-			v = nv;
-		}
-		memcpy(v[n++], name, IFNAMSIZ);
-	}
-	if (errno) {
-		int e = errno;
-
-		free(v);
-		closedir(d);
-		return nsrun_err_sys(err, e, "state directory %s: read", dir);
-	}
-	closedir(d);
-	if (n)
-		qsort(v, n, sizeof(*v), cmp_name);
-	*names = v;
-	*count = n;
-	return 0;
-}
-
 static int gc_all(struct gc_ctx *c, struct nsrun_err *err)
 {
 	char(*names)[IFNAMSIZ] = NULL;
@@ -348,7 +282,7 @@ static int gc_all(struct gc_ctx *c, struct nsrun_err *err)
 	size_t n = 0, failed = 0;
 	int r, first = 0;
 
-	r = list_bridges(c->cfg->state_dir, &names, &n, err);
+	r = nsrun_leasefile_bridges(c->cfg->state_dir, &names, &n, err);
 	if (r < 0)
 		return r;
 	for (size_t i = 0; i < n; i++) {

@@ -15,12 +15,15 @@
 #include "nsrun/privs.h"
 #include "nsrun/launch.h" /* nsrun_fault_point (test builds) */
 
-static int open_dir(const char *dir, struct nsrun_err *err)
+/* create: make the last component when missing; else -ENOENT, quietly. */
+static int open_dir(const char *dir, bool create, struct nsrun_err *err)
 {
 	struct stat st;
 	int fd;
 
 	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && !create)
+		return -ENOENT;
 	if (fd < 0 && errno == ENOENT) {
 		/* Only the last component: a missing parent is a typo, not a wish. */
 		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
@@ -61,7 +64,7 @@ static int open_dir(const char *dir, struct nsrun_err *err)
 
 int nsrun_leasefile_open_dir(const char *dir, struct nsrun_err *err)
 {
-	return open_dir(dir, err);
+	return open_dir(dir, true, err);
 }
 
 int nsrun_leasefile_open(struct nsrun_leasefile *lf, const char *dir, const char *bridge,
@@ -79,7 +82,7 @@ int nsrun_leasefile_open(struct nsrun_leasefile *lf, const char *dir, const char
 	r = nsrun_privs_state_enter(err);
 	if (r < 0)
 		return r;
-	r = open_dir(dir, err);
+	r = open_dir(dir, true, err);
 	if (r < 0)
 		goto fail;
 	lf->dirfd = r;
@@ -208,14 +211,26 @@ int nsrun_leasefile_bridges(const char *dir, char (**names)[IFNAMSIZ], size_t *n
 	size_t cap = 0, len = 0;
 	struct dirent *de;
 	DIR *d;
+	int fd;
 
 	*names = NULL;
 	*n = 0;
-	d = opendir(dir);
+	/* The same checks as for a launch, as root (privs.h); a missing
+	 * directory has no bridges. */
+	fd = nsrun_privs_state_enter(err);
+	if (fd == 0)
+		fd = open_dir(dir, false, err);
+	nsrun_privs_state_leave();
+	if (fd == -ENOENT)
+		return 0;
+	if (fd < 0)
+		return fd;
+	d = fdopendir(fd);
 	if (!d) {
-		if (errno == ENOENT)
-			return 0;
-		return nsrun_err_sys(err, errno, "state directory %s", dir);
+		int e = errno;
+
+		close(fd);
+		return nsrun_err_sys(err, e, "state directory %s", dir);
 	}
 	while ((errno = 0, de = readdir(d))) {
 		const char *dot = strrchr(de->d_name, '.');
