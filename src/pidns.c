@@ -333,6 +333,18 @@ static int drop_init_privileges(void)
 	return r;
 }
 
+/* PID 1's first steps: tied to nsrun's life, nsrun past the fork, /proc. */
+static int settle(struct pidns *p, struct nsrun_err *err)
+{
+	int r = arm_parent_death(p->sock, err);
+
+	if (r == 0)
+		r = wait_go(p->sock, err);
+	if (r == 0)
+		r = mount_proc(err);
+	return r;
+}
+
 static int run_init(struct pidns *p, struct nsrun_err *err)
 {
 	pid_t target;
@@ -341,12 +353,7 @@ static int run_init(struct pidns *p, struct nsrun_err *err)
 	/* Out of nsrun's group: a signal to the group reaches the target once,
 	 * through nsrun. */
 	setpgid(0, 0);
-	r = arm_parent_death(p->sock, err);
-	if (r == 0)
-		r = wait_go(p->sock, err);
-	if (r < 0)
-		return r;
-	r = mount_proc(err);
+	r = settle(p, err);
 	if (r < 0)
 		return r;
 	target = fork();
@@ -366,16 +373,9 @@ static int run_init(struct pidns *p, struct nsrun_err *err)
 
 static int run_exec_target(struct pidns *p, struct nsrun_err *err)
 {
-	int r = arm_parent_death(p->sock, err);
+	int r = settle(p, err);
 
-	if (r == 0)
-		r = wait_go(p->sock, err);
-	if (r < 0)
-		return r;
-	r = mount_proc(err);
-	if (r < 0)
-		return r;
-	return become_target(p);
+	return r < 0 ? r : become_target(p);
 }
 
 /* ---- the outer process (nsrun's own pid) ------------------------------------ */
