@@ -131,18 +131,14 @@ static int rebuild_port(const struct nsrun_port *port, void *data)
 {
 	struct rebuild *rb = data;
 	struct nsrun_lease l;
-	unsigned int len;
 	int r;
 
-	if (!port->alias || nsrun_lease_alias_parse(port->alias, &l, &len) < 0)
+	if (nsrun_lease_of_veth(port->alias, port->ifname, port->ifindex, &l) < 0)
 		return 0; /* a port nsrun did not make */
 	/* A dump restarted after ENOBUFS shows a port again: count it once. */
 	for (size_t i = 0; i < rb->n; i++)
 		if (rb->found[i].ifindex == port->ifindex)
 			return 0;
-	l.state = NSRUN_LEASE_WIRED;
-	l.ifindex = port->ifindex;
-	snprintf(l.ifname, sizeof(l.ifname), "%s", port->ifname);
 	if (!nsrun_lease_live(&l, &rb->c->lv))
 		return 0; /* its namespace is on its way out */
 	r = nsrun_lease_put(rb->t, &l);

@@ -54,7 +54,6 @@ struct launch {
 	struct nsrun_bridge br;
 	struct nsrun_lease lease;       /* ours, once allocated */
 	bool leased;
-	unsigned int prefix_len;
 	struct nsrun_shaper shaper;     /* link shaping, decided in preflight */
 	char exec_path[EXEC_PATH_MAX];
 	char ifname[IFNAMSIZ];          /* inside */
@@ -162,6 +161,12 @@ static int check_arg_size(const struct nsrun_config *cfg, struct nsrun_err *err)
 
 /* ---- bridge ------------------------------------------------------------ */
 
+/* nsrun creates a missing bridge only if it is the default or has --subnet. */
+static bool may_create(const struct nsrun_config *cfg)
+{
+	return cfg->bridge_is_default || cfg->has_subnet;
+}
+
 static int missing_bridge(const struct nsrun_config *cfg, struct nsrun_err *err)
 {
 	return nsrun_err_set(err, ENODEV,
@@ -182,10 +187,9 @@ static int setup_bridge(struct launch *l, struct nsrun_lease_table *t, int looke
 	int r = looked_up;
 
 	*created = false;
-	if (r == -ENODEV && (cfg->bridge_is_default || cfg->has_subnet) && cfg->privs &&
-	    !cfg->privs->may_create)
+	if (r == -ENODEV && may_create(cfg) && cfg->privs && !cfg->privs->may_create)
 		return nsrun_privs_refuse_create(cfg->privs, cfg->bridge, err);
-	if (r == -ENODEV && (cfg->bridge_is_default || cfg->has_subnet)) {
+	if (r == -ENODEV && may_create(cfg)) {
 		if (cfg->has_subnet)
 			subnet = cfg->subnet;
 		else if (nsrun_prefix_parse(NSRUN_DEFAULT_SUBNET, &subnet, true) < 0)
@@ -265,13 +269,9 @@ static int rebuild_port(const struct nsrun_port *port, void *data)
 {
 	struct rebuild_ctx *c = data;
 	struct nsrun_lease l;
-	unsigned int len;
 
-	if (!port->alias || nsrun_lease_alias_parse(port->alias, &l, &len) < 0)
+	if (nsrun_lease_of_veth(port->alias, port->ifname, port->ifindex, &l) < 0)
 		return 0; /* a port nsrun did not make */
-	l.state = NSRUN_LEASE_WIRED;
-	l.ifindex = port->ifindex;
-	snprintf(l.ifname, sizeof(l.ifname), "%s", port->ifname);
 	c->found++;
 	return nsrun_lease_put(c->t, &l);
 }
@@ -313,7 +313,7 @@ static int allocate_once(struct launch *l, bool *retry, struct nsrun_err *err)
 		r = nsrun_link_bridge_check(&l->host, cfg->bridge, err);
 		if (r == -ENOTTY)
 			return r;
-		if (r == -ENODEV && !cfg->bridge_is_default && !cfg->has_subnet)
+		if (r == -ENODEV && !may_create(cfg))
 			return missing_bridge(cfg, err);
 	}
 	r = nsrun_leasefile_open(&lf, cfg->state_dir, cfg->bridge, err);
@@ -360,7 +360,6 @@ static int allocate_once(struct launch *l, bool *retry, struct nsrun_err *err)
 	if (r < 0)
 		goto out;
 	l->lease = *got;
-	l->prefix_len = l->br.addr.len;
 	nsrun_fault_point("lease-chosen");
 	r = nsrun_leasefile_save(&lf, &t, err);
 	if (r < 0)
@@ -453,7 +452,7 @@ static int wire(struct launch *l, struct nsrun_err *err)
 	req.peer_mtu = cfg->mtu ? cfg->mtu : l->br.mtu;
 	req.master = l->br.ifindex;
 	req.netns_pid = getpid();
-	r = nsrun_lease_alias_format(&l->lease, l->prefix_len, alias);
+	r = nsrun_lease_alias_format(&l->lease, l->br.addr.len, alias);
 	if (r < 0)
 		return nsrun_err_sys(err, -r, "veth alias");
 	for (unsigned int attempt = 1;; attempt++) {
@@ -477,7 +476,7 @@ static int wire(struct launch *l, struct nsrun_err *err)
 
 static int configure_inside(struct launch *l, struct nsrun_err *err)
 {
-	struct nsrun_prefix addr = { .addr = l->lease.addr, .len = l->prefix_len };
+	struct nsrun_prefix addr = { .addr = l->lease.addr, .len = l->br.addr.len };
 	struct nsrun_nl inner;
 	int ifindex, r;
 
@@ -523,10 +522,6 @@ static int lifecycle_preflight(struct launch *l, struct nsrun_err *err)
 	return 0;
 }
 
-/*
- * --name: the bind mount is made in the host's mount namespace, so that
- * `ip netns` and everyone else see it; only then our own mount namespace.
- */
 /* Our own mount namespace, the host's kept to undo what was made in it. */
 static int private_mounts(struct launch *l, int flags, struct nsrun_err *err)
 {
@@ -539,6 +534,10 @@ static int private_mounts(struct launch *l, int flags, struct nsrun_err *err)
 	return 0;
 }
 
+/*
+ * --name: the bind mount is made in the host's mount namespace, so that
+ * `ip netns` and everyone else see it; only then our own mount namespace.
+ */
 static int pin(struct launch *l, struct nsrun_err *err)
 {
 	int r;
@@ -563,14 +562,16 @@ static int pin(struct launch *l, struct nsrun_err *err)
 static void rollback(struct launch *l)
 {
 	struct nsrun_err ignored;
+	/* The pins and the CNI DELs belong to the host's mount namespace. */
+	bool host_mnt = (!l->cni && !l->reserved) || !l->mnt_private ||
+			setns(l->host_mntns, CLONE_NEWNS) == 0;
 
-	if (l->cni) { /* its DELs and its pin belong to the host's mount namespace */
-		nsrun_cni_abort(l->cni, !l->mnt_private || setns(l->host_mntns, CLONE_NEWNS) == 0);
+	if (l->cni) {
+		nsrun_cni_abort(l->cni, host_mnt);
 		nsrun_cni_free(l->cni);
 		l->cni = NULL;
 	}
-	if (l->reserved && (!l->mnt_private || setns(l->host_mntns, CLONE_NEWNS) == 0) &&
-	    nsrun_netns_unpin(l->cfg->netns, &ignored) == 0)
+	if (l->reserved && host_mnt && nsrun_netns_unpin(l->cfg->netns, &ignored) == 0)
 		l->reserved = l->pinned = false;
 	if (l->pinned)
 		nsrun_log_warn("namespace %s: stays, pinned; nsrun --rm %s removes it",
@@ -596,7 +597,6 @@ static void adopt_lease(struct launch *l, const struct nsrun_netns_lease *found)
 		return;
 	}
 	l->lease = found->lease;
-	l->prefix_len = l->br.addr.len;
 	l->has_env = true;
 }
 
@@ -635,7 +635,7 @@ static int write_info(const struct launch *l, struct nsrun_err *err)
 {
 	struct nsrun_info info = {
 		.addr = l->lease.addr,
-		.prefix_len = l->prefix_len,
+		.prefix_len = l->br.addr.len,
 		.gateway = l->br.addr.addr,
 		.bridge = l->br.name,
 		.ifname = l->ifname,
@@ -686,7 +686,7 @@ static int export_env(const struct launch *l, struct nsrun_err *err)
 	}
 	nsrun_addr_format(&l->lease.addr, addr);
 	nsrun_addr_format(&l->br.addr.addr, gw);
-	snprintf(len, sizeof(len), "%u", l->prefix_len);
+	snprintf(len, sizeof(len), "%u", l->br.addr.len);
 	if (setenv("NSRUN_ADDR", addr, 1) < 0 || setenv("NSRUN_PREFIX", len, 1) < 0 ||
 	    setenv("NSRUN_GATEWAY", gw, 1) < 0 || setenv("NSRUN_BRIDGE", l->br.name, 1) < 0 ||
 	    setenv("NSRUN_IFNAME", l->ifname, 1) < 0)
@@ -694,7 +694,6 @@ static int export_env(const struct launch *l, struct nsrun_err *err)
 	return 0;
 }
 
-/* A new namespace, wired to the bridge, with its address and route. */
 /* The host end's egress: the namespace's inbound direction. */
 static int shape_host(struct launch *l, struct nsrun_err *err)
 {
@@ -711,11 +710,21 @@ static int shape_host(struct launch *l, struct nsrun_err *err)
 	return 0;
 }
 
+/* A new namespace, wired to the bridge, with its address and route. */
 static int setup_network(struct launch *l, struct nsrun_err *err)
 {
 	const struct nsrun_config *cfg = l->cfg;
 	int r;
 
+	/* Our lease-to-be: this process (start time against pid reuse), the
+	 * name, recorded in the lease and in the veth's alias. */
+	l->lease.pid = getpid();
+	r = nsrun_proc_starttime(0, &l->lease.start);
+	if (r < 0)
+		return nsrun_err_sys(err, -r, "/proc/self/stat");
+	l->lease.created = (int64_t)time(NULL);
+	if (cfg->netns)
+		snprintf(l->lease.netns, sizeof(l->lease.netns), "%s", cfg->netns);
 	r = allocate(l, err);
 	if (r < 0)
 		return r;
@@ -796,15 +805,6 @@ int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err)
 		goto fail;
 	nsrun_log_step("preflight");
 
-	l.lease.pid = getpid();
-	r = nsrun_proc_starttime(0, &l.lease.start);
-	if (r < 0) {
-		nsrun_err_sys(err, -r, "/proc/self/stat");
-		goto fail;
-	}
-	l.lease.created = (int64_t)time(NULL);
-	if (cfg->netns) /* recorded in the lease and in the veth's alias */
-		snprintf(l.lease.netns, sizeof(l.lease.netns), "%s", cfg->netns);
 	r = nsrun_nl_open(&l.host, err);
 	if (r < 0)
 		goto fail;

@@ -658,3 +658,16 @@ int nsrun_lease_alias_parse(const char *alias, struct nsrun_lease *l, unsigned i
 	*prefix_len = len;
 	return 0;
 }
+
+int nsrun_lease_of_veth(const char *alias, const char *ifname, int ifindex,
+			struct nsrun_lease *l)
+{
+	unsigned int len;
+
+	if (!alias || nsrun_lease_alias_parse(alias, l, &len) < 0 || nsrun_ifname_invalid(ifname))
+		return -EINVAL;
+	l->state = NSRUN_LEASE_WIRED;
+	l->ifindex = ifindex;
+	memcpy(l->ifname, ifname, strlen(ifname) + 1);
+	return 0;
+}

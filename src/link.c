@@ -382,10 +382,6 @@ int nsrun_link_add_veth(struct nsrun_nl *nl, const struct nsrun_veth_req *req,
 	if (r < 0)
 		return nsrun_err_sys(err, -r, "veth %s: build request", req->host_name);
 	r = nsrun_nl_batch_run(nl, &b, NULL, NULL, err);
-	if (r == -EXFULL)
-		return nsrun_err_set(err, EXFULL,
-				     "veth %s: the bridge has no free port (a bridge holds at most 1023)",
-				     req->host_name);
 	return r < 0 ? nsrun_err_ctx(err, "veth %s", req->host_name) : 0;
 }
 

@@ -125,6 +125,10 @@ int nsrun_lease_alias_format(const struct nsrun_lease *l, unsigned int prefix_le
 			     char buf[NSRUN_ALIAS_MAX]);
 /* Fills addr, pid, start, netns, created; ifname/ifindex are the caller's. */
 int nsrun_lease_alias_parse(const char *alias, struct nsrun_lease *l, unsigned int *prefix_len);
+/* The wired lease a live host veth (name, ifindex, alias) carries; -EINVAL
+ * for a port nsrun did not make. */
+int nsrun_lease_of_veth(const char *alias, const char *ifname, int ifindex,
+			struct nsrun_lease *l);
 
 const char *nsrun_lease_state_name(enum nsrun_lease_state s);
 
