@@ -528,27 +528,38 @@ static int rule_scan_cb(const struct nlmsghdr *nlh, void *data)
 	return nsrun_nat_note_rule(&q->found, q->spec, nlh);
 }
 
-/* Reads /proc/sys/net/ipv4/ip_forward, of the namespace we are in. */
-static int forwarding_on(bool *was_on, struct nsrun_err *err)
+/*
+ * /proc/sys/net/ipv4/ip_forward, of the namespace we are in: *wfd is -1 when
+ * forwarding is on already (a read-only /proc/sys is then fine), else opened
+ * for writing, so that a write that cannot happen fails before any rule.
+ */
+static int forwarding_prepare(int *wfd, struct nsrun_err *err)
 {
 	char c = 0;
-	int fd = open(IP_FORWARD, O_RDWR | O_CLOEXEC);
+	int fd = open(IP_FORWARD, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
+	*wfd = -1;
 	if (fd < 0)
 		return nsrun_err_sys(err, errno, "IPv4 forwarding: %s", IP_FORWARD);
-	n = pread(fd, &c, 1, 0);
-	*was_on = n == 1 && c == '1';
-	/* Written only when off: every write resets the per-interface
-	 * forwarding settings, which someone may have tuned. */
-	if (!*was_on && pwrite(fd, "1\n", 2, 0) != 2) {
-		int e = errno;
-
-		close(fd);
-		return nsrun_err_sys(err, e, "IPv4 forwarding: write 1 to %s", IP_FORWARD);
-	}
+	n = read(fd, &c, 1);
 	close(fd);
+	if (n == 1 && c == '1')
+		return 0;
+	*wfd = open(IP_FORWARD, O_WRONLY | O_CLOEXEC);
+	if (*wfd < 0)
+		return nsrun_err_sys(err, errno, "IPv4 forwarding: %s", IP_FORWARD);
 	return 0;
+}
+
+/* Written only when off: every write resets the per-interface forwarding
+ * settings, which someone may have tuned. */
+static int forwarding_on(int wfd, struct nsrun_err *err)
+{
+	int r = write(wfd, "1\n", 2) == 2 ? 0 : -errno;
+
+	close(wfd);
+	return r < 0 ? nsrun_err_sys(err, -r, "IPv4 forwarding: write 1 to %s", IP_FORWARD) : 0;
 }
 
 int nsrun_nat_ensure(const char *bridge, const struct nsrun_prefix *bridge_addr,
@@ -558,17 +569,24 @@ int nsrun_nat_ensure(const char *bridge, const struct nsrun_prefix *bridge_addr,
 	struct nsrun_nat_spec spec;
 	char net[NSRUN_PREFIX_STRLEN];
 	struct nft t;
-	bool was_on;
-	int r;
+	int wfd, r;
 
 	r = nsrun_nat_spec_init(&spec, bridge, bridge_addr);
 	if (r < 0)
 		return nsrun_err_sys(err, -r, "nat %s", bridge);
 	nsrun_prefix_format(&spec.subnet, net);
 	q.spec = &spec;
-	r = nft_open(&t, bridge, err);
+	/* Host namespace still: ip_forward is the host's switch, as the
+	 * recipe's `sysctl net.ipv4.ip_forward=1`; checked before any rule. */
+	r = forwarding_prepare(&wfd, err);
 	if (r < 0)
 		return nsrun_err_ctx(err, "nat %s", bridge);
+	r = nft_open(&t, bridge, err);
+	if (r < 0) {
+		if (wfd >= 0)
+			close(wfd);
+		return nsrun_err_ctx(err, "nat %s", bridge);
+	}
 	/* A read first, so that the common case (already there) changes
 	 * nothing: no new ruleset generation, counters kept. */
 	r = nft_send(&t, nsrun_nat_build_rule_dump(nft_batch(&t)), PHASE_FIRST, rule_scan_cb, &q,
@@ -589,16 +607,14 @@ int nsrun_nat_ensure(const char *bridge, const struct nsrun_prefix *bridge_addr,
 					  spec.post_chain, spec.fwd_chain);
 	}
 	nsrun_nl_close(&t.nl);
-	if (r < 0)
-		return nsrun_err_ctx(err, "nat %s", bridge);
-
-	/* Host namespace still: this is the host's switch, as the recipe's
-	 * `sysctl net.ipv4.ip_forward=1`. */
-	r = forwarding_on(&was_on, err);
+	if (r == 0 && wfd >= 0)
+		r = forwarding_on(wfd, err);
+	else if (wfd >= 0)
+		close(wfd);
 	if (r < 0)
 		return nsrun_err_ctx(err, "nat %s", bridge);
 	nsrun_log_verbose("nat %s: IPv4 forwarding %s", bridge,
-			  was_on ? "already on" : "turned on");
+			  wfd < 0 ? "already on" : "turned on");
 	return 0;
 }
 

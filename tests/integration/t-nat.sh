@@ -10,7 +10,7 @@
 [ -n "${NSRT_HOST:-}" ] || exec 9</proc/sys/net/ipv4/ip_forward
 . "$(dirname "$0")/lib.sh"
 TCP=$NSRT_ROOT/tests/integration/tcp.py
-plan 50
+plan 51
 
 outer_fwd() { python3 -c 'import os; print(os.pread(9, 8, 0).decode().strip())'; }
 fwd() { cat /proc/sys/net/ipv4/ip_forward; }
@@ -73,6 +73,11 @@ like "$out" "nat br1: IPv4 forwarding already on" "  and forwarding already on"
 fails=0
 for i in $(seq 10); do $NSRUN --bridge br1 --nat -- true || fails=$((fails + 1)); done
 is "$fails/$(masq br1)/$(tagged br1)" "0/1/3" "10 sequential --nat launches leave one rule set"
+
+# Forwarding on already and /proc/sys read-only (as in a container): fine.
+unshare --mount sh -c 'mount -o bind,ro /proc/sys /proc/sys && exec "$@"' _ \
+	$NSRUN --bridge br1 --nat -- true
+is "$?/$(masq br1)" "0/1" "--nat with forwarding on and a read-only /proc/sys"
 
 # Ten concurrent *first* launches, twice: all race the empty table, held at
 # a start line (a shared flock the test holds exclusively).  The second time
