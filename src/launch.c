@@ -834,8 +834,13 @@ int nsrun_launch(const struct nsrun_config *cfg, struct nsrun_err *err)
 		int status;
 
 		r = nsrun_pidns_start(cfg->pid_exec, &status, err);
-		if (r == NSRUN_PIDNS_DONE)
+		if (r == NSRUN_PIDNS_DONE) {
+			/* The outer, once the namespace is gone: its descriptors
+			 * went in nsrun_pidns_start (only its own were kept). */
+			l.host_mntns = -1;
+			nsrun_cni_free(l.cni);
 			return status;
+		}
 		if (r < 0)
 			goto fail;
 		nsrun_log_step("pidns");

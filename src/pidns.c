@@ -138,11 +138,6 @@ static bool peer_gone(int sock)
 }
 
 /*
- * SIGKILL when nsrun dies.  getppid() cannot tell whether it already died
- * (its pid is 0 in here either way), the socket can: nsrun holds the only
- * other end.
- */
-/*
  * The init (or the --pid-exec target) waits for nsrun's "go", sent once
  * nsrun is past the fork: if nsrun is killed before it, the socket hangs up
  * instead and the target never runs.  Without it, a kill between the fork and
@@ -162,6 +157,11 @@ static int wait_go(int sock, struct nsrun_err *err)
 	return 0;
 }
 
+/*
+ * SIGKILL when nsrun dies.  getppid() cannot tell whether it already died
+ * (its pid is 0 in here either way), the socket can: nsrun holds the only
+ * other end.
+ */
 static int arm_parent_death(int sock, struct nsrun_err *err)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
@@ -207,6 +207,42 @@ static void detach_stdio(int last)
 			dup2(null, fd);
 	if (null > last)
 		close(null);
+}
+
+/*
+ * The init and the outer process keep only their own descriptors (sorted
+ * ascending, -1 ignored): a descriptor the caller handed the target (a
+ * listening socket, a pipe) must be the target's alone, or its peer never
+ * sees it closed.
+ */
+static void keep_only(const int *keep, size_t n)
+{
+	unsigned int from = 3;
+
+	for (size_t i = 0; i < n; i++) {
+		if (keep[i] < (int)from)
+			continue;
+		if ((unsigned int)keep[i] > from)
+			close_range(from, (unsigned int)keep[i] - 1, 0);
+		from = (unsigned int)keep[i] + 1;
+	}
+	close_range(from, ~0U, 0);
+}
+
+static void keep_own(const struct pidns *p)
+{
+	int keep[3] = { p->sock, p->sfd, p->tty };
+
+	/* Three values: sort them by hand. */
+	for (int i = 0; i < 2; i++)
+		for (int j = 0; j < 2 - i; j++)
+			if (keep[j] > keep[j + 1]) {
+				int t = keep[j];
+
+				keep[j] = keep[j + 1];
+				keep[j + 1] = t;
+			}
+	keep_only(keep, 3);
 }
 
 /* ---- the target --------------------------------------------------------- */
@@ -333,6 +369,16 @@ static int drop_init_privileges(void)
 	return r;
 }
 
+static void drop_all_caps(void)
+{
+	cap_t c = cap_init();
+
+	if (c) {
+		cap_set_proc(c);
+		cap_free(c);
+	}
+}
+
 /* PID 1's first steps: tied to nsrun's life, nsrun past the fork, /proc. */
 static int settle(struct pidns *p, struct nsrun_err *err)
 {
@@ -364,10 +410,13 @@ static int run_init(struct pidns *p, struct nsrun_err *err)
 
 	setpgid(target, target); /* as the target does: whoever runs first */
 	if (drop_init_privileges() < 0) {
+		r = nsrun_err_sys(err, errno, "PID namespace: drop the init's capabilities");
 		kill(target, SIGKILL);
-		_exit(NSRUN_EXIT_FAILURE);
+		waitpid(target, NULL, 0);
+		return r;
 	}
 	detach_stdio(2);
+	keep_own(p);
 	_exit(init_loop(p, target));
 }
 
@@ -472,16 +521,16 @@ static void supervise(struct outer *o)
 				 { .fd = o->p->sock, .events = POLLIN } };
 	struct signalfd_siginfo si;
 	struct msg m;
-	int r, st;
+	int r, st = 0;
 
 	while (!o->done) {
 		if (poll(pfd, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			/* Cannot happen; still, nsrun must end with its child. */
-			while (waitpid(o->child, &st, 0) < 0 && errno == EINTR)
+			while ((r = (int)waitpid(o->child, &st, 0)) < 0 && errno == EINTR)
 				;
-			o->status = nsrun_pidns_exit_status(st);
+			o->status = r < 0 ? NSRUN_EXIT_FAILURE : nsrun_pidns_exit_status(st);
 			o->done = true;
 			break;
 		}
@@ -530,12 +579,11 @@ static pid_t fork_pidns(struct nsrun_err *err)
 		return r;
 	}
 	pid = fork();
-	if (pid < 0)
-		r = nsrun_err_sys(err, errno, "PID namespace: fork");
-	else if (pid > 0 && setns(own, CLONE_NEWPID) < 0)
+	r = pid < 0 ? nsrun_err_sys(err, errno, "PID namespace: fork") : pid;
+	/* Back to our own, also when fork failed: the rollback's children
+	 * (CNI DELs) must not become the new namespace's init. */
+	if (pid != 0 && setns(own, CLONE_NEWPID) < 0 && r >= 0)
 		r = nsrun_err_sys(err, errno, "PID namespace: back to nsrun's own");
-	else
-		r = pid;
 	close(own);
 	if (r < 0 && pid > 0) {
 		kill(pid, SIGKILL);
@@ -596,6 +644,10 @@ int nsrun_pidns_start(bool exec_target, int *status, struct nsrun_err *err)
 	o.job = (struct job){ .tty = p.tty, .pgrp = pid };
 	o.handed = p.fg;
 	detach_stdio(1);
+	keep_own(&p);
+	/* From here on the outer only signals its own child and hands the
+	 * terminal over: it needs no capability at all. */
+	drop_all_caps();
 
 	supervise(&o);
 	restore_terminal(&o);

@@ -4,7 +4,7 @@
 # killed, and the terminal (Ctrl-C, Ctrl-Z/fg) through a pseudo-terminal.
 . "$(dirname "$0")/lib.sh"
 PTY=$NSRT_ROOT/tests/integration/ptydrive.py
-plan 52
+plan 54
 
 mkbridge br1 192.168.1.10/24
 out=$NSRT_TMP/out
@@ -230,4 +230,16 @@ ok "src/pidns.c's table has $(wc -l <"$NSRT_TMP/sig.code") signals (9 or more)" 
 	test "$(wc -l <"$NSRT_TMP/sig.code")" -ge 9
 is "$(comm -3 "$NSRT_TMP/sig.code" "$NSRT_TMP/sig.readme" | tr -d '\t' | tr '\n' ';')" "" \
 	"README's signal table is the code's"
+# A descriptor the caller hands the target is the target's alone: neither
+# the outer nsrun nor the init keeps it (a pipe's reader sees EOF as soon as
+# the target closes its end).
+spawn $NSRUN --bridge br1 --pid -- sh -c 'exec 7>&-; echo ready; exec sleep 1004' \
+	>"$NSRT_TMP/fdout" 7>"$NSRT_TMP/fd7"
+outer=$!
+wait_for grep -q ready "$NSRT_TMP/fdout"
+init=$(pgrep -P "$outer")
+held=$(ls -l /proc/$outer/fd /proc/$init/fd 2>/dev/null | grep -c "$NSRT_TMP/fd7")
+is "$held" 0 "the caller's descriptor 7 is not held by the outer nsrun or the init"
+like "$(grep CapEff /proc/$outer/status)" "CapEff:.0+$" "the outer nsrun holds no capability while it supervises"
+kill -TERM "$outer"
 done_testing
