@@ -96,7 +96,6 @@ int nsrun_nl_batch_push(struct nsrun_nl_batch *b, struct nlmsghdr *nlh, const ch
 		return -EMSGSIZE;
 	if ((char *)nlh != b->buf + b->len || nlh->nlmsg_seq != nsrun_nl_batch_seq(b))
 		return -EINVAL;
-	b->dump[b->count] = (nlh->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
 	b->noack[b->count] = false;
 	b->what[b->count] = what;
 	b->count++;
@@ -185,6 +184,9 @@ int nsrun_nl_batch_run(struct nsrun_nl *nl, struct nsrun_nl_batch *b, nsrun_nl_d
 				overrun = true;
 				continue;
 			}
+			if (errno == EAGAIN) /* SO_RCVTIMEO */
+				return nsrun_err_set(err, ETIMEDOUT,
+						     "netlink: %s: no reply within 30 s", b->what[0]);
 			return nsrun_err_sys(err, errno, "netlink: receive reply to %s",
 					     b->what[0]);
 		}

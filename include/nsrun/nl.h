@@ -31,7 +31,6 @@ struct nsrun_nl_batch {
 	size_t size, len;
 	unsigned int count;
 	uint32_t seq0;                  /* sequence number of the first request */
-	bool dump[NSRUN_NL_BATCH_MAX];  /* ends with NLMSG_DONE, not an ack */
 	bool noack[NSRUN_NL_BATCH_MAX]; /* no reply unless it fails */
 	unsigned int nnoack;
 	const char *what[NSRUN_NL_BATCH_MAX];
