@@ -411,43 +411,55 @@ static int probe_netem(bool *have, struct nsrun_err *err)
 	return nsrun_err_ctx(err, "probe for netem");
 }
 
+static int use_loss_program(struct nsrun_shaper *sh, struct nsrun_err *err)
+{
+	int fd;
+
+	sh->netem = sh->netem_unknown = false;
+	if (!sh->want.loss)
+		return 0;
+	fd = nsrun_bpf_load_loss(nsrun_shape_bpf_threshold(sh->want.loss), err);
+	if (fd < 0)
+		return nsrun_err_ctx(err, "--loss");
+	sh->prog_fd = fd;
+	nsrun_log_verbose("link shaping: the kernel has no netem; --loss by a tc-bpf program");
+	return 0;
+}
+
 int nsrun_shape_prepare(struct nsrun_shaper *sh, const struct nsrun_shape *want,
 			struct nsrun_err *err)
 {
-	int r, fd;
+	int r;
 
 	memset(sh, 0, sizeof(*sh));
 	sh->want = *want;
 	sh->prog_fd = -1;
 	if (!want->delay_ns && !want->jitter_ns && !want->loss)
 		return 0; /* tbf alone: no choice to make */
+	if (!nsrun_shape_needs_netem(want)) {
+		/* A whole network namespace to ask is dearer than asking the
+		 * first link: netem if it takes it, else the loss program. */
+		sh->netem = sh->netem_unknown = true;
+		return 0;
+	}
 	r = probe_netem(&sh->netem, err);
 	if (r < 0)
 		return r;
-	nsrun_log_verbose("link shaping: the kernel %s netem%s", sh->netem ? "has" : "has no",
-			  !sh->netem && want->loss ? "; --loss by a tc-bpf program" : "");
-	if (!sh->netem && nsrun_shape_needs_netem(want))
+	if (!sh->netem)
 		return nsrun_err_set(err, EOPNOTSUPP,
 				     "--delay: this kernel has no netem qdisc (CONFIG_NET_SCH_NETEM); --rate and --loss work without it");
-	if (!sh->netem && want->loss) {
-		fd = nsrun_bpf_load_loss(nsrun_shape_bpf_threshold(want->loss), err);
-		if (fd < 0)
-			return nsrun_err_ctx(err, "--loss");
-		sh->prog_fd = fd;
-	}
+	nsrun_log_verbose("link shaping: the kernel has netem");
 	return 0;
 }
 
-int nsrun_shape_apply(struct nsrun_nl *nl, int ifindex, unsigned int mtu,
+static int apply_once(struct nsrun_nl *nl, int ifindex, unsigned int mtu,
 		      const struct nsrun_shaper *sh, struct nsrun_err *err)
 {
 	char buf[1024] __attribute__((aligned(NLMSG_ALIGNTO)));
 	const struct nsrun_shape *s = &sh->want;
-	bool netem = sh->netem && (s->delay_ns || s->jitter_ns || s->loss);
+	bool netem = sh->netem;
 	struct nsrun_nl_batch b;
 
-	if (!nsrun_shape_any(s))
-		return 0;
 	nsrun_nl_batch_init(&b, nl, buf, sizeof(buf));
 	if (netem)
 		PUSH(&b, nsrun_shape_build_netem(tail, room, nsrun_nl_batch_seq(&b), ifindex, s, true),
@@ -462,7 +474,7 @@ int nsrun_shape_apply(struct nsrun_nl *nl, int ifindex, unsigned int mtu,
 					   s->rate, burst, limit),
 		     "add tbf qdisc");
 	}
-	if (s->loss && !sh->netem) {
+	if (sh->prog_fd >= 0) {
 		PUSH(&b, nsrun_shape_build_clsact(tail, room, nsrun_nl_batch_seq(&b), ifindex),
 		     "add clsact qdisc");
 		PUSH(&b,
@@ -471,6 +483,28 @@ int nsrun_shape_apply(struct nsrun_nl *nl, int ifindex, unsigned int mtu,
 		     "add loss filter");
 	}
 	return nsrun_nl_batch_run(nl, &b, NULL, NULL, err);
+}
+
+int nsrun_shape_apply(struct nsrun_nl *nl, int ifindex, unsigned int mtu,
+		      struct nsrun_shaper *sh, struct nsrun_err *err)
+{
+	bool unknown = sh->netem_unknown;
+	int r;
+
+	if (!nsrun_shape_any(&sh->want))
+		return 0;
+	r = apply_once(nl, ifindex, mtu, sh, err);
+	/* ENOENT: "Specified qdisc kind is unknown"; the failed batch created
+	 * nothing (tbf hangs off netem). */
+	if (unknown && r == -ENOENT) {
+		r = use_loss_program(sh, err);
+		if (r == 0)
+			r = apply_once(nl, ifindex, mtu, sh, err);
+	} else if (unknown && r == 0) {
+		sh->netem_unknown = false;
+		nsrun_log_verbose("link shaping: the kernel has netem");
+	}
+	return r;
 }
 
 void nsrun_shape_release(struct nsrun_shaper *sh)

@@ -98,21 +98,23 @@ struct nlmsghdr *nsrun_shape_build_netem_probe(void *buf, size_t room, uint32_t 
 struct nsrun_shaper {
 	struct nsrun_shape want;
 	bool netem;                     /* delay, jitter and loss go to netem */
+	bool netem_unknown;             /* --loss alone: the first apply finds out */
 	int prog_fd;                    /* the loss program without netem, else -1 */
 };
 
 /*
- * Probes for netem (in a throw-away network namespace, so no interface of
- * the host is ever addressed) when want needs or could use it, and loads
- * the loss program when netem is missing.  --delay or --jitter without
- * netem fail here, naming CONFIG_NET_SCH_NETEM.  Nothing to do (and no
- * probe) when want is empty.
+ * With --delay or --jitter, probes for netem (in a throw-away network
+ * namespace, so no interface of the host is ever addressed): without it they
+ * fail here, before anything exists, naming CONFIG_NET_SCH_NETEM.  --loss
+ * alone costs no probe: the first apply tries netem and falls back to the
+ * loss program.  Nothing to do when want is empty or only has --rate.
  */
 int nsrun_shape_prepare(struct nsrun_shaper *sh, const struct nsrun_shape *want,
 			struct nsrun_err *err);
-/* Shapes the egress of ifindex (a link of this MTU), in one batch. */
+/* Shapes the egress of ifindex (a link of this MTU), in one batch (two
+ * the first time --loss alone meets a kernel without netem). */
 int nsrun_shape_apply(struct nsrun_nl *nl, int ifindex, unsigned int mtu,
-		      const struct nsrun_shaper *sh, struct nsrun_err *err);
+		      struct nsrun_shaper *sh, struct nsrun_err *err);
 /* Closes the program; the filters keep it alive.  Idempotent. */
 void nsrun_shape_release(struct nsrun_shaper *sh);
 
