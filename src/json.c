@@ -248,11 +248,6 @@ void nsrun_json_int(struct nsrun_json *j, int64_t v)
 	put_literal(j, num);
 }
 
-void nsrun_json_bool(struct nsrun_json *j, bool v)
-{
-	put_literal(j, v ? "true" : "false");
-}
-
 void nsrun_json_null(struct nsrun_json *j)
 {
 	put_literal(j, "null");

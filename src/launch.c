@@ -657,7 +657,12 @@ static int lifecycle_inside(struct launch *l, struct nsrun_err *err)
 	if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
 		return nsrun_err_sys(err, errno, "--hostname %s", cfg->hostname);
 	if (cfg->netns || cfg->ndns) {
-		r = nsrun_resolv_setup(cfg->netns, cfg->dns, cfg->ndns, cfg->state_dir, err);
+		/* A directory that exists to mount the scratch tmpfs on: the
+		 * state directory a launch used, /run/netns a join opened. */
+		r = nsrun_resolv_setup(cfg->netns, cfg->dns, cfg->ndns,
+				       cfg->action == NSRUN_ACTION_JOIN ? NSRUN_NETNS_DIR
+									: cfg->state_dir,
+				       err);
 		if (r < 0)
 			return r;
 		nsrun_log_step("etc");

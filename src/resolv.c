@@ -72,9 +72,8 @@ static int bind_resolv_conf(const struct nsrun_addr *dns, unsigned int n, const 
 		return nsrun_err_sys(err, -len, "--dns");
 	if (snprintf(path, sizeof(path), "%s/resolv.conf", scratch) >= (int)sizeof(path))
 		return nsrun_err_set(err, ENAMETOOLONG, "--dns: %s: path too long", scratch);
-	if (mkdir(scratch, 0755) < 0 && errno != EEXIST)
-		return nsrun_err_sys(err, errno, "--dns: %s", scratch);
-	/* This mount namespace is a slave: nobody else ever sees this tmpfs. */
+	/* scratch exists (a directory nsrun just used); this mount namespace
+	 * is a slave, so nobody else ever sees this tmpfs over it. */
 	if (mount("nsrun", scratch, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  "size=16k,nr_inodes=4,mode=0755") < 0)
 		return nsrun_err_sys(err, errno, "--dns: mount a tmpfs on %s", scratch);
@@ -82,7 +81,11 @@ static int bind_resolv_conf(const struct nsrun_addr *dns, unsigned int n, const 
 	r = fd < 0 ? -errno : nsrun_io_write_all(fd, text, (size_t)len);
 	if (fd >= 0 && close(fd) < 0 && r == 0)
 		r = -errno;
-	if (r == 0 && mount(path, "/etc/resolv.conf", NULL, MS_BIND, NULL) < 0)
+	if (r < 0) {
+		umount2(scratch, MNT_DETACH);
+		return nsrun_err_sys(err, -r, "--dns: write %s", path);
+	}
+	if (mount(path, "/etc/resolv.conf", NULL, MS_BIND, NULL) < 0)
 		r = -errno;
 	/* The bind mount keeps the file; the tmpfs leaves the scratch dir. */
 	umount2(scratch, MNT_DETACH);

@@ -51,7 +51,6 @@ void nsrun_json_string(struct nsrun_json *j, const char *s);
 /* len bytes, which may include NUL. */
 void nsrun_json_string_n(struct nsrun_json *j, const char *s, size_t len);
 void nsrun_json_int(struct nsrun_json *j, int64_t v);
-void nsrun_json_bool(struct nsrun_json *j, bool v);
 void nsrun_json_null(struct nsrun_json *j);
 /* A string, or null when s is NULL or empty. */
 void nsrun_json_string_or_null(struct nsrun_json *j, const char *s);

@@ -22,7 +22,8 @@
 int nsrun_resolv_format(const struct nsrun_addr *dns, unsigned int n, char *buf, size_t size);
 
 /*
- * netns may be NULL, n may be 0.  scratch is a directory nsrun owns; a
+ * netns may be NULL, n may be 0.  scratch is an existing directory (never
+ * created here: a mkdir would reach the host); a
  * tmpfs is mounted there for a moment, in this mount namespace only, to
  * hold the new resolv.conf.
  */
